@@ -1,0 +1,48 @@
+"""OSS Governance: the app factory.
+
+create_app(): config -> policies -> extensions -> blueprints -> CLI -> error handlers.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from governance.config import build_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "INSTANCE_PATH", str(Path(__file__).resolve().parent.parent / "instance"))
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path, test_config))
+
+    from governance.rules.forms import load_request_rules
+
+    # A broken policy stops the app here with the file, the line and the reason.
+    app.extensions["governance.rules"] = load_request_rules(app.config["POLICIES_DIR"])
+
+    from governance import models  # noqa: F401 - registers every table on the metadata
+    from governance.auth.models import PASSWORD_HASH_METHOD
+
+    PASSWORD_HASH_METHOD["value"] = app.config["PASSWORD_HASH_METHOD"]
+    from governance.extensions import api, bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+
+    from governance.web import register_web
+    from governance.api import register_api
+    from governance.cli import register_cli
+
+    register_web(app)
+    register_api(app, api)
+    register_cli(app)
+    return app

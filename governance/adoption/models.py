@@ -1,0 +1,41 @@
+"""An adoption request: may this team use this package version, in this context?"""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from governance.components.models import Component
+from governance.workflow.models import Request
+
+
+class AdoptionRequest(Request):
+    __tablename__ = "adoption_requests"
+
+    id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"),
+                                    primary_key=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id"), index=True)
+    usage_context: Mapped[str] = mapped_column(String(40), index=True)
+    will_modify: Mapped[bool] = mapped_column(default=False)
+    linking: Mapped[str] = mapped_column(String(40))
+    justification: Mapped[str] = mapped_column(Text, default="")
+
+    component: Mapped[Component] = relationship()
+
+    __mapper_args__ = {"polymorphic_identity": "adoption"}
+    kind_label = "Adoption"
+
+    def missing_for_submission(self) -> dict[str, str]:
+        missing = super().missing_for_submission()
+        if not (self.justification or "").strip():
+            missing["justification"] = "Explain why your team needs this package."
+        return missing
+
+    def snapshot(self) -> dict:
+        data = super().snapshot()
+        data.update({
+            "component": self.component.purl if self.component else None,
+            "usage_context": self.usage_context, "will_modify": self.will_modify,
+            "linking": self.linking, "justification": self.justification,
+            "alternatives": sorted(a.id for a in self.alternatives),
+        })
+        return data

@@ -1,0 +1,245 @@
+"""Adoption requests: creating, editing, listing and comparing them.
+
+The shared steps (submit, review, decide, comment) live in governance.workflow.services.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+
+from governance.adoption.models import AdoptionRequest
+from governance.audit import services as audit
+from governance.auth.models import Team, User
+from governance.components import services as components
+from governance.components.models import Component
+from governance.database import db, utcnow
+from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
+from governance.rules.forms import Question, RequestRules
+from governance.workflow import services as workflow
+from governance.workflow.models import Request
+from governance.workflow.states import EDITABLE_STATES, State
+
+KIND = "adoption"
+MAX_TEXT = 20000
+
+
+@dataclass
+class AdoptionInput:
+    """What a requester enters, from the form or the API. Either `purl` or type+name."""
+
+    team_id: int | None
+    usage_context: str
+    linking: str
+    purl: str = ""
+    type: str = ""
+    namespace: str = ""
+    name: str = ""
+    version: str = ""
+    homepage_url: str = ""
+    repository_url: str = ""
+    will_modify: bool = False
+    justification: str = ""
+    alternative_ids: list[int] = field(default_factory=list)
+    answers: dict[str, object] = field(default_factory=dict)
+
+
+def _check_url(value: str, key: str, errors: dict) -> str:
+    value = (value or "").strip()
+    if value and not value.lower().startswith(("https://", "http://")):
+        errors[key] = "Give a web address starting with https:// or http://."
+    if len(value) > 500:
+        errors[key] = "Keep the address under 500 characters."
+    return value
+
+
+def _answer_value(question: Question, raw, errors: dict):
+    key = f"q_{question.id}"
+    if raw in (None, ""):
+        return None
+    if question.type == "yesno":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("yes", "true", "y", "1"):
+            return True
+        if text in ("no", "false", "n", "0"):
+            return False
+        errors[key] = "Answer yes or no."
+        return None
+    if question.type == "date":
+        if isinstance(raw, date):
+            return raw.isoformat()
+        try:
+            return date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            errors[key] = "Give a date as YYYY-MM-DD."
+            return None
+    text = str(raw).strip()
+    if question.type == "choice" and text not in question.choices:
+        errors[key] = f"Choose one of: {', '.join(question.choices)}."
+        return None
+    if len(text) > MAX_TEXT:
+        errors[key] = "Keep the answer under 20,000 characters."
+        return None
+    return text
+
+
+def build_answers(rules: RequestRules, raw: dict, previous: list | None) -> tuple[list, dict]:
+    """Answers stored with each question's label and type, plus validation errors.
+
+    Answers to questions the office has since removed are kept, never dropped.
+    """
+    errors: dict[str, str] = {}
+    questions = rules.questions_for(KIND)
+    known = {q.id for q in questions}
+    unknown = set(raw) - known
+    if unknown:
+        errors["answers"] = f"Unknown question(s): {', '.join(sorted(unknown))}."
+    answers = [
+        {"id": q.id, "label": q.label, "type": q.type, "required": q.required,
+         "value": _answer_value(q, raw.get(q.id), errors)}
+        for q in questions
+    ]
+    answers += [dict(a, required=False) for a in previous or [] if a["id"] not in known]
+    return answers, errors
+
+
+def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
+           rules: RequestRules) -> None:
+    """Validate `data` and write it onto `request`; ValidationFailed lists every problem."""
+    errors: dict[str, str] = {}
+    team = db.session.get(Team, data.team_id) if data.team_id else None
+    if team is None:
+        errors["team"] = "Choose the team that will use the package."
+    elif team.id not in actor.team_ids():
+        errors["team"] = "You can only request for a team you belong to."
+    if rules.context(data.usage_context) is None:
+        errors["usage_context"] = "Choose how the package will be used."
+    if data.linking not in {o.id for o in rules.linking}:
+        errors["linking"] = "Choose how the package is linked or embedded."
+    homepage = _check_url(data.homepage_url, "homepage_url", errors)
+    repository = _check_url(data.repository_url, "repository_url", errors)
+    if len(data.justification or "") > MAX_TEXT:
+        errors["justification"] = "Keep the justification under 20,000 characters."
+    try:
+        purl = (components.parse_purl(data.purl) if data.purl.strip()
+                else components.build_purl(data.type, data.namespace, data.name, data.version))
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        purl = None
+    alternatives = []
+    for alt_id in dict.fromkeys(data.alternative_ids):
+        alt = db.session.get(AdoptionRequest, alt_id)
+        if alt is None or not workflow.can_view(alt, actor) or alt.id == request.id:
+            errors["alternatives"] = f"Request #{alt_id} cannot be listed as an alternative."
+        else:
+            alternatives.append(alt)
+    answers, answer_errors = build_answers(rules, data.answers or {}, request.answers)
+    errors.update(answer_errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+    request.component = components.get_or_create(purl, homepage, repository)
+    request.team = team
+    request.usage_context = data.usage_context
+    request.linking = data.linking
+    request.will_modify = bool(data.will_modify)
+    request.justification = (data.justification or "").strip()
+    request.alternatives = alternatives
+    request.answers = answers
+    request.title = f"Adopt {request.component.display_name}"
+
+
+def create(actor: User, data: AdoptionInput, rules: RequestRules, *,
+           submit: bool = False) -> AdoptionRequest:
+    request = AdoptionRequest(requester=actor, state=State.DRAFT, answers=[])
+    _apply(request, actor, data, rules)
+    db.session.add(request)
+    db.session.flush()
+    audit.record(actor, "request", request.id, "created", summary=request.title,
+                 after=request.snapshot())
+    if submit:
+        workflow.submit(request, actor)
+    return request
+
+
+def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: RequestRules, *,
+           expected_version: int | None) -> AdoptionRequest:
+    if not request.is_requester_side(actor):
+        raise NotAllowed("Only the requester and their team can edit this request.")
+    workflow.check_version(request, expected_version)
+    if request.state not in EDITABLE_STATES:
+        raise IllegalTransition(
+            f"A request that is {request.state.label.lower()} can no longer be edited.")
+    before = request.snapshot()
+    _apply(request, actor, data, rules)
+    after = request.snapshot()
+    changed = {k for k in after if after[k] != before.get(k)}
+    if changed:
+        # Only the alternatives may have changed, which leaves the row itself clean: touch it
+        # so the version check and bump still happen.
+        request.updated_at = utcnow()
+        audit.record(actor, "request", request.id, "edited",
+                     summary=f"Edited {', '.join(sorted(changed))}",
+                     before={k: before.get(k) for k in sorted(changed)},
+                     after={k: after[k] for k in sorted(changed)})
+    workflow.flush_or_stale(request)
+    return request
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+@dataclass
+class ListFilters:
+    scope: str = "all"  # all | mine | team
+    states: list[str] = field(default_factory=list)
+    team_id: int | None = None
+    usage_context: str = ""
+    q: str = ""
+    sort: str = "newest"
+
+
+def list_query(user: User, filters: ListFilters) -> Select:
+    query = (select(AdoptionRequest).join(AdoptionRequest.component)
+             .where(workflow.visible_to(user)))
+    if filters.scope == "mine":
+        query = query.where(Request.requester_id == user.id)
+    elif filters.scope == "team":
+        query = query.where(Request.team_id.in_(list(user.team_ids()) or [-1]))
+    valid_states = [s for s in filters.states if s in {x.value for x in State}]
+    if valid_states:
+        query = query.where(Request.state.in_([State(s) for s in valid_states]))
+    if filters.team_id:
+        query = query.where(Request.team_id == filters.team_id)
+    if filters.usage_context:
+        query = query.where(AdoptionRequest.usage_context == filters.usage_context)
+    for word in (filters.q or "").split()[:8]:
+        pattern = f"%{word.lower()}%"
+        query = query.where(or_(
+            func.lower(Component.name).like(pattern), func.lower(Component.namespace).like(pattern),
+            func.lower(Request.title).like(pattern),
+            func.lower(AdoptionRequest.justification).like(pattern),
+        ))
+    order = {
+        "newest": (Request.created_at.desc(), Request.id.desc()),
+        "oldest": (Request.created_at.asc(), Request.id.asc()),
+        "updated": (Request.updated_at.desc(), Request.id.desc()),
+        "name": (Component.name.asc(), Component.version.asc(), Request.id.asc()),
+    }.get(filters.sort, (Request.created_at.desc(), Request.id.desc()))
+    return query.order_by(*order)
+
+
+def alternative_choices(user: User, exclude_id: int | None = None) -> list[AdoptionRequest]:
+    query = (select(AdoptionRequest).where(workflow.visible_to(user))
+             .order_by(AdoptionRequest.id.desc()).limit(500))
+    return [r for r in db.session.scalars(query) if r.id != exclude_id]
+
+
+def for_compare(user: User, ids: list[int]) -> list[AdoptionRequest]:
+    """2 to 4 requests the user may see, in the order asked."""
+    ids = list(dict.fromkeys(ids))
+    if not 2 <= len(ids) <= 4:
+        raise ValidationFailed({"ids": "Pick between 2 and 4 requests to compare."})
+    return [workflow.get_for(user, i, AdoptionRequest) for i in ids]

@@ -1,0 +1,135 @@
+"""Adoption request pages: list, new, detail, edit, compare."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from governance.adoption import services
+from governance.adoption.forms import adoption_form_class, answers_to_form_data, fill_choices
+from governance.adoption.models import AdoptionRequest
+from governance.auth.models import Team
+from governance.database import db
+from governance.errors import DomainError, StaleObject, ValidationFailed
+from governance.web.helpers import (apply_errors, int_list, paginate, request_rules,
+                                    unit_of_work)
+from governance.workflow import services as workflow
+from governance.workflow.views import workflow_panel_context
+
+bp = Blueprint("adoption", __name__, url_prefix="/adoption")
+
+
+def _filters_from_args() -> services.ListFilters:
+    args = request.args
+    return services.ListFilters(
+        scope=args.get("scope", "all"), states=args.getlist("state"),
+        team_id=(int_list([args.get("team")]) or [None])[0],
+        usage_context=args.get("context", ""), q=args.get("q", "").strip()[:200],
+        sort=args.get("sort", "newest"))
+
+
+@bp.get("/")
+@login_required
+def index():
+    filters = _filters_from_args()
+    page = paginate(services.list_query(current_user, filters))
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    return render_template("adoption/list.html", page=page, filters=filters, teams=teams)
+
+
+def _form(obj=None, exclude_id=None):
+    rules = request_rules()
+    form_class = adoption_form_class(rules)
+    form = form_class(data=obj) if obj is not None and request.method == "GET" else form_class()
+    fill_choices(form, rules, current_user.teams,
+                 services.alternative_choices(current_user, exclude_id))
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _form()
+    if not current_user.teams:
+        flash("You are not in any team yet. Ask an administrator to add you to your team "
+              "before you request a package.", "warning")
+    if request.method == "GET":
+        form.usage_context.data = form.usage_context.data or "internal"
+        if len(current_user.teams) == 1:
+            form.team.data = current_user.teams[0].id
+        form.alternatives.data = int_list(request.args.getlist("alternative"))
+    if form.validate_on_submit():
+        submit = "submit" in request.form
+        try:
+            with unit_of_work():
+                created = services.create(current_user, form.to_input(form.question_ids),
+                                          request_rules(), submit=submit)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+            flash(exc.message, "danger")
+        else:
+            flash("Request submitted to the OSS office." if submit else "Draft saved.",
+                  "success")
+            return redirect(url_for("adoption.detail", request_id=created.id))
+    elif request.method == "POST":
+        flash("Please correct the marked fields.", "danger")
+    return render_template("adoption/form.html", form=form, item=None)
+
+
+@bp.get("/<int:request_id>")
+@login_required
+def detail(request_id: int):
+    item = workflow.get_for(current_user, request_id, AdoptionRequest)
+    return render_template("adoption/detail.html", item=item,
+                           **workflow_panel_context(item))
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(request_id: int):
+    item = workflow.get_for(current_user, request_id, AdoptionRequest)
+    initial = None
+    if request.method == "GET":
+        initial = {
+            "purl": item.component.purl, "homepage_url": item.component.homepage_url,
+            "repository_url": item.component.repository_url, "team": item.team_id,
+            "usage_context": item.usage_context, "linking": item.linking,
+            "will_modify": item.will_modify, "justification": item.justification,
+            "alternatives": [a.id for a in item.alternatives], "lock_version": item.version,
+            **answers_to_form_data(item.answers),
+        }
+    form = _form(initial, exclude_id=item.id)
+    if form.validate_on_submit():
+        resubmit = "resubmit" in request.form
+        try:
+            with unit_of_work():
+                services.update(item, current_user, form.to_input(form.question_ids),
+                                request_rules(), expected_version=form.lock_version.data)
+                if resubmit:
+                    workflow.resubmit(item, current_user)
+        except StaleObject as exc:
+            # Keep what the user typed on screen; show the conflict above it.
+            form.form_errors.append(exc.message)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+            flash(exc.message, "danger")
+        except DomainError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for("adoption.detail", request_id=item.id))
+        else:
+            flash("Changes saved and request resubmitted." if resubmit else "Changes saved.",
+                  "success")
+            return redirect(url_for("adoption.detail", request_id=item.id))
+    return render_template("adoption/form.html", form=form, item=item)
+
+
+@bp.get("/compare")
+@login_required
+def compare():
+    ids = int_list(request.args.getlist("ids"))
+    try:
+        items = services.for_compare(current_user, ids)
+    except ValidationFailed as exc:
+        flash(exc.errors.get("ids", exc.message), "warning")
+        return redirect(url_for("adoption.index"))
+    return render_template("adoption/compare.html", items=items)

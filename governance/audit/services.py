@@ -1,0 +1,74 @@
+"""Recording and querying audit events. Callers flush; the boundary commits."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from governance.audit.models import AuditEvent
+from governance.database import db
+
+
+def record(actor, obj_type: str, obj_id: int, action: str, summary: str = "",
+           before: dict | None = None, after: dict | None = None) -> AuditEvent:
+    """Add one event to the current transaction; it commits or rolls back with the change."""
+    entry = AuditEvent(
+        actor_id=getattr(actor, "id", None), object_type=obj_type, object_id=obj_id,
+        action=action, summary=summary, before=before, after=after,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def events_for(obj_type: str, obj_id: int) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == obj_type, AuditEvent.object_id == obj_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ))
+
+
+def search_query(*, actor_id: int | None = None, object_type: str | None = None,
+                 object_id: int | None = None, action: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None) -> Select:
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    if until:
+        query = query.where(AuditEvent.at < until)
+    return query
+
+
+def known_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def _defuse(cell: str) -> str:
+    # Spreadsheets run cells that start with these characters as formulas.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def export_csv(query: Select) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "at", "actor", "object_type", "object_id", "action", "summary",
+                     "before", "after"])
+    for ev in db.session.scalars(query):
+        writer.writerow([_defuse(str(v)) for v in (
+            ev.id, ev.at.isoformat(), ev.actor.username if ev.actor else "system",
+            ev.object_type, ev.object_id, ev.action, ev.summary,
+            json.dumps(ev.before, sort_keys=True) if ev.before is not None else "",
+            json.dumps(ev.after, sort_keys=True) if ev.after is not None else "",
+        )])
+    return out.getvalue()

@@ -1,0 +1,56 @@
+"""The global audit page for the office and admins, with filters and CSV export."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import Blueprint, Response, render_template, request
+from sqlalchemy import select
+
+from governance.audit import services
+from governance.auth.models import User
+from governance.auth.roles import Role
+from governance.database import db
+from governance.web.helpers import paginate, role_required
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _day(value: str, *, end: bool = False) -> datetime | None:
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _filters() -> dict:
+    args = request.args
+    try:
+        object_id = int(args.get("object_id", "") or 0) or None
+        actor_id = int(args.get("actor", "") or 0) or None
+    except ValueError:
+        object_id = actor_id = None
+    return {"actor_id": actor_id, "object_type": args.get("object_type") or None,
+            "object_id": object_id, "action": args.get("action") or None,
+            "since": _day(args.get("since", "")), "until": _day(args.get("until", ""), end=True)}
+
+
+@bp.get("/")
+@role_required(Role.OSS_OFFICE, Role.ADMIN)
+def index():
+    filters = _filters()
+    page = paginate(services.search_query(**filters))
+    users = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("audit/index.html", page=page, users=users,
+                           actions=services.known_actions(), args=request.args)
+
+
+@bp.get("/export.csv")
+@role_required(Role.OSS_OFFICE, Role.ADMIN)
+def export_csv():
+    body = services.export_csv(services.search_query(**_filters()))
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})

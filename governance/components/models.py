@@ -1,0 +1,38 @@
+"""A component is one package version, identified by its purl."""
+from __future__ import annotations
+
+from packageurl import PackageURL
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from governance.database import TimestampMixin, db
+
+
+class Component(TimestampMixin, db.Model):
+    __tablename__ = "components"
+    # Empty strings, not NULL, for "no namespace" / "no version": NULLs never collide in a
+    # unique constraint, which would let the same package appear twice.
+    __table_args__ = (UniqueConstraint("type", "namespace", "name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    namespace: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[str] = mapped_column(String(100), default="")
+    homepage_url: Mapped[str] = mapped_column(String(500), default="")
+    repository_url: Mapped[str] = mapped_column(String(500), default="")
+
+    @property
+    def purl(self) -> str:
+        return PackageURL(
+            type=self.type, namespace=self.namespace or None, name=self.name,
+            version=self.version or None,
+        ).to_string()
+
+    @property
+    def display_name(self) -> str:
+        base = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{base} {self.version}".strip()
+
+    def __str__(self) -> str:
+        return self.display_name

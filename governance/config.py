@@ -1,0 +1,78 @@
+"""Configuration read from environment variables, with defaults that work on a laptop.
+
+Every setting here is documented in README.md ("Configuration").
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (postgresql://, postgres://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """A key generated once and kept in instance/, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created with 0600 so only the app's user can read it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _bool_env(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    default_db = "sqlite:///" + str(Path(instance_path) / "governance.db")
+    config = {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "POLICIES_DIR": os.environ.get(
+            "POLICIES_DIR", str(Path(__file__).resolve().parent.parent / "policies")
+        ),
+        # Largest request body accepted (forms, API bodies, later archive uploads).
+        "MAX_CONTENT_LENGTH": _int_env("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", False),
+        "SESSION_LIFETIME_HOURS": _int_env("SESSION_LIFETIME_HOURS", 12),
+        "LOGIN_MAX_FAILURES": _int_env("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_MINUTES": _int_env("LOGIN_LOCKOUT_MINUTES", 15),
+        "PAGE_SIZE": _int_env("PAGE_SIZE", 20),
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # flask-smorest: the OpenAPI document at /api/v1/openapi.json
+        "API_TITLE": "OSS Governance API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
+    return config

@@ -1,0 +1,108 @@
+"""Demo data for `flask demo load`: one user per role, teams, requests in several states.
+
+Everything is created through the services, so the audit trail and timelines are real.
+Later features add their own demo objects in functions called from load().
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from flask import current_app
+
+from governance.adoption import services as adoption
+from governance.auth import services as auth
+from governance.database import db
+from governance.workflow import services as workflow
+
+USERS = [
+    ("alice", "engineer", "Alice Engineer", ["Payments", "Platform"]),
+    ("bob", "engineer", "Bob Builder", ["Data"]),
+    ("olivia", "oss_office", "Olivia Office", []),
+    ("oscar", "oss_office", "Oscar Office", []),
+    ("carol", "compliance", "Carol Compliance", []),
+    ("ada", "admin", "Ada Admin", []),
+]
+TEAMS = {"Payments": "Card payments and billing services.",
+         "Platform": "The internal Kubernetes platform and its storage.",
+         "Data": "Analytics pipelines and the data warehouse."}
+
+
+def _answers(users: str, maintainers: str, can_patch: str = "yes") -> dict:
+    return {"production-users": users, "maintainers": maintainers, "can-patch": can_patch,
+            "data-sensitivity": "No"}
+
+
+def _request(user, team, purl, context, linking, justification, *, submit=True,
+             alternatives=(), answers=None, homepage=""):
+    data = adoption.AdoptionInput(
+        team_id=team.id, usage_context=context, linking=linking, purl=purl,
+        homepage_url=homepage, justification=justification,
+        alternative_ids=[a.id for a in alternatives],
+        answers=answers or _answers("Widely used; thousands of dependents.",
+                                    "An active maintainer team with monthly releases."))
+    return adoption.create(user, data, current_app.extensions["governance.rules"],
+                           submit=submit)
+
+
+def load() -> dict[str, tuple[str, str]]:
+    passwords = {}
+    teams = {name: auth.save_team(None, None, name=name, description=text)
+             for name, text in TEAMS.items()}
+    users = {}
+    for username, role, full_name, team_names in USERS:
+        password = secrets.token_urlsafe(9)
+        users[username] = auth.create_user(
+            None, username=username, password=password, role=role, full_name=full_name,
+            email=f"{username}@example.com", team_ids=[teams[t].id for t in team_names])
+        passwords[username] = (role, password)
+    alice, bob, olivia, oscar = (users[u] for u in ("alice", "bob", "olivia", "oscar"))
+
+    approved = _request(alice, teams["Payments"], "pkg:pypi/requests@2.32.3", "internal",
+                        "dynamic", "HTTP client for our internal billing reconciliation jobs.",
+                        homepage="https://requests.readthedocs.io")
+    workflow.start_review(approved, olivia)
+    workflow.approve(approved, olivia, reason="Apache-2.0, mature, widely used.",
+                     expires_on=date.today() + timedelta(days=365))
+
+    conditional = _request(alice, teams["Platform"], "pkg:npm/lodash@4.17.21", "distributed",
+                           "static", "Utility functions for the admin console we ship.")
+    workflow.start_review(conditional, oscar)
+    workflow.approve_with_conditions(
+        conditional, oscar, reason="MIT; fine to ship.",
+        conditions="Keep the MIT notice in the console's third-party notices.")
+
+    rejected = _request(bob, teams["Data"], "pkg:pypi/pyqt5@5.15.10", "distributed", "dynamic",
+                        "Desktop viewer for the reports we ship to customers.")
+    workflow.start_review(rejected, olivia)
+    workflow.reject(rejected, olivia, reason="GPL-3.0 for a distributed closed-source product; "
+                                             "consider PySide6 (LGPL) instead.")
+
+    # Three PoC candidates for one need: a background job queue.
+    celery = _request(alice, teams["Payments"], "pkg:pypi/celery@5.4.0", "saas", "dynamic",
+                      "Background jobs for payment retries. PoC candidate 1 of 3.")
+    rq = _request(alice, teams["Payments"], "pkg:pypi/rq@1.16.2", "saas", "dynamic",
+                  "Background jobs for payment retries. PoC candidate 2 of 3.",
+                  alternatives=[celery])
+    _request(alice, teams["Payments"], "pkg:pypi/dramatiq@1.17.0", "saas", "dynamic",
+             "Background jobs for payment retries. PoC candidate 3 of 3.", submit=False,
+             alternatives=[celery, rq])
+    workflow.start_review(rq, oscar)
+    workflow.add_comment(rq, oscar, "How does it behave when Redis restarts mid-job?")
+    workflow.add_comment(rq, alice, "Jobs in progress are re-queued; we tested it in the PoC.")
+
+    changes = _request(bob, teams["Data"], "pkg:npm/express@4.19.2", "saas", "dynamic",
+                       "Web framework for the reporting API.")
+    workflow.start_review(changes, olivia)
+    workflow.request_changes(changes, olivia, reason="Please describe the PoC result and which "
+                                                     "middleware packages come with it.")
+
+    withdrawn = _request(alice, teams["Platform"],
+                         "pkg:maven/org.apache.commons/commons-lang3@3.14.0", "internal",
+                         "dynamic", "String helpers for the storage operator.")
+    workflow.withdraw(withdrawn, alice)
+
+    _request(bob, teams["Data"], "pkg:cargo/serde@1.0.203", "distributed", "static",
+             "Serialization for the data export agent.", submit=False)
+    db.session.commit()
+    return passwords

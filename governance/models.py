@@ -1,0 +1,6 @@
+"""Imports every model so that the metadata (and Alembic) sees all tables."""
+from governance.adoption.models import AdoptionRequest  # noqa: F401
+from governance.audit.models import AuditEvent  # noqa: F401
+from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User  # noqa: F401
+from governance.components.models import Component  # noqa: F401
+from governance.workflow.models import Comment, Request  # noqa: F401

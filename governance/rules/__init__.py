@@ -1,0 +1,1 @@
+"""The office's rules read from policies/: pure data loading and validation, no Flask."""

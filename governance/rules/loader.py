@@ -1,0 +1,74 @@
+"""YAML loading that remembers line numbers, so a broken policy names its file and line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+class PolicyError(Exception):
+    """A policy file that cannot be used. str() reads `file:line: reason`."""
+
+    def __init__(self, path: Path | str, line: int | None, reason: str):
+        self.path, self.line, self.reason = str(path), line, reason
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class LineDict(dict):
+    line: int = 0
+
+
+class LineList(list):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader, node):
+    loader.flatten_mapping(node)
+    result = LineDict(loader.construct_pairs(node, deep=True))
+    keys = [loader.construct_object(k, deep=True) for k, _ in node.value]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"duplicate key {sorted(map(str, duplicates))[0]!r}", node.start_mark)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+def _sequence(loader, node):
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load_yaml(path: Path) -> LineDict:
+    """The file's top-level mapping, or PolicyError with the line of the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PolicyError(path, None, "file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(path, None, f"cannot read: {exc}") from exc
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PolicyError(path, mark.line + 1 if mark else None,
+                          f"invalid YAML: {exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise PolicyError(path, None, f"invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(path, 1, "the file must hold a mapping at the top level")
+    return data
+
+
+def line_of(value, fallback: int | None = None) -> int | None:
+    return getattr(value, "line", None) or fallback

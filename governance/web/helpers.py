@@ -1,0 +1,71 @@
+"""Small tools every blueprint's views share: the transaction boundary, role checks,
+form-error placement, pagination and access to the loaded policies."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user, login_required
+
+from governance.database import db
+from governance.errors import ValidationFailed
+
+
+@contextmanager
+def unit_of_work():
+    """Commit what the block did, or roll all of it back: nothing is half-saved."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def role_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def apply_errors(form, error: ValidationFailed) -> None:
+    """Put each service error on the form field it concerns; the rest become form errors."""
+    for name, message in error.errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = list(field.errors or []) + [message]
+        else:
+            form.form_errors.append(message)
+
+
+def request_rules():
+    return current_app.extensions["governance.rules"]
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(query):
+    return db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+
+
+def int_list(values) -> list[int]:
+    result = []
+    for value in values:
+        try:
+            result.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return result

@@ -1,0 +1,26 @@
+"""Forms for the shared workflow: decisions and other steps, reviewer, comments."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class TransitionForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=20000)],
+                           render_kw={"rows": 3})
+    conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=20000)],
+                               render_kw={"rows": 3})
+    expires_on = DateField("Approval expires on", validators=[Optional()],
+                           description="Optional. After this date the approval needs renewal.")
+    lock_version = HiddenField()
+
+
+class AssignForm(FlaskForm):
+    reviewer = SelectField("Reviewer", coerce=int)
+    lock_version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=20000)],
+                         render_kw={"rows": 3, "placeholder": "Ask a question or add context…"})

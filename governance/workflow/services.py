@@ -1,0 +1,233 @@
+"""The workflow steps every request kind shares: one named function per transition.
+
+Each step checks the actor's side and the current state, compares the version the actor saw,
+changes the row and records an audit event, all in the caller's transaction (services flush,
+the boundary commits). Illegal steps raise one of the errors in governance.errors.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from governance.audit import services as audit
+from governance.auth.models import User
+from governance.auth.roles import Role
+from governance.database import db, utcnow
+from governance.errors import (IllegalTransition, NotAllowed, NotFound, StaleObject,
+                               ValidationFailed)
+from governance.workflow.models import Comment, Request
+from governance.workflow.states import TRANSITIONS, Actor, State, Transition
+
+STALE_MESSAGE = ("This request was changed by someone else since you opened it "
+                 "(now: {state}). Reload it to see the changes, then try again.")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def visible_to(user: User):
+    """SQL condition: drafts only for their author and team; everything else for everyone."""
+    team_ids = list(user.team_ids())
+    return or_(Request.state != State.DRAFT, Request.requester_id == user.id,
+               Request.team_id.in_(team_ids) if team_ids else False)
+
+
+def can_view(request: Request, user: User) -> bool:
+    return request.state != State.DRAFT or request.is_requester_side(user)
+
+
+def get_for(user: User, request_id: int, model=Request) -> Request:
+    """The request if it exists and `user` may see it; NotFound otherwise (drafts stay hidden)."""
+    request = db.session.get(model, request_id)
+    if request is None or not can_view(request, user):
+        raise NotFound("No such request, or you cannot see it.")
+    return request
+
+
+def allowed_transitions(request: Request, user: User) -> list[Transition]:
+    """The steps `user` may take on `request` now: what the UI offers as buttons."""
+    result = []
+    for transition in TRANSITIONS.values():
+        if request.state in transition.sources:
+            try:
+                _check_actor(request, user, transition)
+            except NotAllowed:
+                continue
+            result.append(transition)
+    return result
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+def _check_actor(request: Request, user: User, transition: Transition) -> None:
+    if transition.actor == Actor.REQUESTER:
+        if not request.is_requester_side(user):
+            raise NotAllowed("Only the requester and their team can do this.")
+    else:
+        if user.role != Role.OSS_OFFICE:
+            raise NotAllowed("Only the OSS office can do this.")
+        if user.id == request.requester_id:
+            raise NotAllowed("You cannot review or decide your own request.")
+
+
+def check_version(request: Request, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != request.version:
+        raise StaleObject(STALE_MESSAGE.format(state=request.state.label))
+
+
+def flush_or_stale(request: Request) -> None:
+    """Flush; a concurrent UPDATE that won the race turns into StaleObject."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise StaleObject(STALE_MESSAGE.format(state="changed")) from exc
+
+
+def transition(request: Request, actor: User, name: str, *, expected_version: int | None,
+               reason: str = "", conditions: str = "",
+               expires_on: date | None = None) -> Request:
+    """Fire the named transition. The public step functions below all come through here."""
+    step = TRANSITIONS.get(name)
+    if step is None:
+        raise IllegalTransition(f"Unknown step “{name}”.")
+    if not can_view(request, actor):
+        raise NotFound("No such request, or you cannot see it.")
+    _check_actor(request, actor, step)
+    check_version(request, expected_version)
+    if request.state not in step.sources:
+        raise IllegalTransition(
+            f"A request that is {request.state.label.lower()} cannot be "
+            f"“{step.label.lower()}”."
+        )
+    reason, conditions = (reason or "").strip(), (conditions or "").strip()
+    errors = {}
+    if step.needs_reason and not reason:
+        errors["reason"] = "Give the reason; it is kept on record and shown to the requester."
+    if step.name == "approve_with_conditions" and not conditions:
+        errors["conditions"] = "State the conditions of this approval."
+    if expires_on is not None and expires_on <= date.today():
+        errors["expires_on"] = "The expiry date must be in the future."
+    if step.target == State.SUBMITTED:
+        errors.update(request.missing_for_submission())
+    if errors:
+        raise ValidationFailed(errors)
+
+    before = {"state": request.state.value}
+    request.state = step.target
+    now = utcnow()
+    if step.target == State.SUBMITTED:
+        request.submitted_at = now
+    if step.name == "start_review" and request.reviewer_id is None:
+        request.reviewer_id = actor.id
+    if step.is_decision:
+        request.decided_at, request.decided_by_id = now, actor.id
+        request.decision_reason = reason
+        request.conditions = conditions if step.name == "approve_with_conditions" else ""
+        request.approval_expires_on = expires_on if step.target != State.REJECTED else None
+    after = {"state": request.state.value}
+    if reason:
+        after["reason"] = reason
+    if conditions and step.name == "approve_with_conditions":
+        after["conditions"] = conditions
+    if expires_on and step.is_decision and step.target != State.REJECTED:
+        after["expires_on"] = expires_on.isoformat()
+    audit.record(actor, "request", request.id, step.event,
+                 summary=f"{step.label}: {request.title}", before=before, after=after)
+    flush_or_stale(request)
+    return request
+
+
+def submit(request, actor, *, expected_version=None):
+    return transition(request, actor, "submit", expected_version=expected_version)
+
+
+def resubmit(request, actor, *, expected_version=None):
+    return transition(request, actor, "resubmit", expected_version=expected_version)
+
+
+def withdraw(request, actor, *, expected_version=None, reason=""):
+    return transition(request, actor, "withdraw", expected_version=expected_version,
+                      reason=reason)
+
+
+def start_review(request, actor, *, expected_version=None):
+    return transition(request, actor, "start_review", expected_version=expected_version)
+
+
+def approve(request, actor, *, reason, expected_version=None, expires_on=None):
+    return transition(request, actor, "approve", expected_version=expected_version,
+                      reason=reason, expires_on=expires_on)
+
+
+def approve_with_conditions(request, actor, *, reason, conditions, expected_version=None,
+                            expires_on=None):
+    return transition(request, actor, "approve_with_conditions",
+                      expected_version=expected_version, reason=reason,
+                      conditions=conditions, expires_on=expires_on)
+
+
+def reject(request, actor, *, reason, expected_version=None):
+    return transition(request, actor, "reject", expected_version=expected_version,
+                      reason=reason)
+
+
+def request_changes(request, actor, *, reason, expected_version=None):
+    return transition(request, actor, "request_changes", expected_version=expected_version,
+                      reason=reason)
+
+
+def assign_reviewer(request: Request, actor: User, reviewer: User | None, *,
+                    expected_version: int | None = None) -> Request:
+    if actor.role != Role.OSS_OFFICE:
+        raise NotAllowed("Only the OSS office assigns reviewers.")
+    check_version(request, expected_version)
+    if not request.state.is_open:
+        raise IllegalTransition("Reviewers can only be assigned to open requests.")
+    if reviewer is not None:
+        if reviewer.role != Role.OSS_OFFICE or not reviewer.active:
+            raise ValidationFailed({"reviewer": "The reviewer must be an active OSS office member."})
+        if reviewer.id == request.requester_id:
+            raise ValidationFailed({"reviewer": "The requester cannot review their own request."})
+    before = {"reviewer": request.reviewer.username if request.reviewer else None}
+    request.reviewer = reviewer
+    # Touching only a relationship leaves the row clean; bump the version explicitly.
+    request.updated_at = utcnow()
+    audit.record(actor, "request", request.id, "reviewer_assigned",
+                 summary=f"Reviewer: {reviewer.display_name if reviewer else 'nobody'}",
+                 before=before, after={"reviewer": reviewer.username if reviewer else None})
+    flush_or_stale(request)
+    return request
+
+
+def add_comment(request: Request, actor: User, body: str) -> Comment:
+    if not can_view(request, actor):
+        raise NotFound("No such request, or you cannot see it.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed({"body": "Write a comment first."})
+    if len(body) > 20000:
+        raise ValidationFailed({"body": "Comments are limited to 20,000 characters."})
+    comment = Comment(request=request, author=actor, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(actor, "request", request.id, "commented", summary=body[:200],
+                 after={"comment_id": comment.id})
+    return comment
+
+
+def office_members() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.OSS_OFFICE, User.active.is_(True))
+        .order_by(User.username)
+    ))
+
+
+def queue_query(user: User, which: str = "all"):
+    """The office's review queue: submitted and in-review requests, oldest first."""
+    query = select(Request).where(Request.state.in_([State.SUBMITTED, State.IN_REVIEW]))
+    if which == "mine":
+        query = query.where(Request.reviewer_id == user.id)
+    elif which == "unassigned":
+        query = query.where(Request.reviewer_id.is_(None))
+    return query.order_by(Request.submitted_at.asc(), Request.id.asc())

@@ -1,0 +1,79 @@
+"""Shared fixtures: one app and schema per test session, every table emptied after each test.
+
+The database is SQLite in a temporary folder unless TEST_DATABASE_URL names another
+(CI runs the suite a second time on PostgreSQL).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from governance import create_app
+from governance.database import db
+
+
+def database_url(tmp_dir) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance),
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret-key",
+        # Real scrypt costs 60 ms a hash; the suite creates thousands of users.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Throttling is tested on its own with a small limit.
+        "LOGIN_MAX_FAILURES": 5,
+    })
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            # Fresh ids per test keep "someone else's id" tests honest.
+            for table in db.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.autoincrement is not False:
+                    conn.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
+                        f" WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def rules(app):
+    return app.extensions["governance.rules"]

@@ -1,0 +1,78 @@
+"""Small helpers that build rows through the services, so tests start from real states."""
+from __future__ import annotations
+
+import itertools
+
+from flask import current_app
+
+from governance.adoption import services as adoption
+from governance.auth import services as auth
+from governance.auth.models import Team, User
+from governance.auth.roles import Role
+from governance.database import db
+from governance.workflow import services as workflow
+from governance.workflow.states import State
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+ANSWERS = {"production-users": "Many companies.", "maintainers": "A foundation team.",
+           "can-patch": "yes", "data-sensitivity": "No"}
+
+
+def team(name: str | None = None) -> Team:
+    created = auth.save_team(None, None, name=name or f"team-{next(_counter)}")
+    db.session.commit()
+    return created
+
+
+def user(role: Role | str = Role.ENGINEER, *, teams=(), username: str | None = None) -> User:
+    created = auth.create_user(None, username=username or f"user{next(_counter)}",
+                               password=PASSWORD, role=role, full_name="",
+                               team_ids=[t.id for t in teams])
+    db.session.commit()
+    return created
+
+
+def adoption_input(team_: Team, **overrides) -> adoption.AdoptionInput:
+    values = dict(team_id=team_.id, usage_context="internal", linking="dynamic",
+                  purl=f"pkg:pypi/package-{next(_counter)}@1.0.0",
+                  justification="We need it.", answers=dict(ANSWERS))
+    values.update(overrides)
+    return adoption.AdoptionInput(**values)
+
+
+def request_in(state: State, requester: User, team_: Team, office: User | None = None,
+               **overrides):
+    """An adoption request brought to `state` by the normal steps."""
+    rules = current_app.extensions["governance.rules"]
+    item = adoption.create(requester, adoption_input(team_, **overrides), rules)
+    if state == State.DRAFT:
+        db.session.commit()
+        return item
+    if state == State.WITHDRAWN:
+        workflow.withdraw(item, requester)
+        db.session.commit()
+        return item
+    workflow.submit(item, requester)
+    if state != State.SUBMITTED:
+        assert office is not None, "an office user is needed past submitted"
+        workflow.start_review(item, office)
+        if state == State.APPROVED:
+            workflow.approve(item, office, reason="Fine.")
+        elif state == State.APPROVED_WITH_CONDITIONS:
+            workflow.approve_with_conditions(item, office, reason="Fine.",
+                                             conditions="Keep notices.")
+        elif state == State.REJECTED:
+            workflow.reject(item, office, reason="No.")
+        elif state == State.CHANGES_REQUESTED:
+            workflow.request_changes(item, office, reason="More detail.")
+    db.session.commit()
+    assert item.state == state
+    return item
+
+
+def login(client, username: str, password: str = PASSWORD):
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.data[:500]
+    return response
