@@ -25,10 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["governance.rules"] = load_request_rules(app.config["POLICIES_DIR"])
 
     from governance import models  # noqa: F401 - registers every table on the metadata
-    from governance.auth.models import PASSWORD_HASH_METHOD
+    from flask_smorest import Api
 
-    PASSWORD_HASH_METHOD["value"] = app.config["PASSWORD_HASH_METHOD"]
-    from governance.extensions import api, bootstrap, csrf, db, login_manager, migrate
+    from governance.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
@@ -36,7 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
-    api.init_app(app)
+    # One Api per app: it holds that app's OpenAPI document.
+    api = Api(app)
 
     from governance.web import register_web
     from governance.api import register_api

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_wtf import CSRFProtect
 
 from governance.database import db
@@ -13,6 +12,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 bootstrap = Bootstrap5()
-api = Api()
 
-__all__ = ["db", "migrate", "csrf", "login_manager", "bootstrap", "api"]
+__all__ = ["db", "migrate", "csrf", "login_manager", "bootstrap"]

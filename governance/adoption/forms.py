@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from governance.adoption.services import AdoptionInput
 from governance.components.services import COMMON_TYPES
 from governance.rules.forms import Question, RequestRules
+from governance.web.forms import choices
 
 YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
 
@@ -20,7 +21,7 @@ class AdoptionForm(FlaskForm):
                        description="Paste a purl such as pkg:pypi/requests@2.32.3, or fill in "
                                    "type, name and version below.",
                        render_kw={"placeholder": "pkg:npm/lodash@4.17.21"})
-    type = SelectField("Type", choices=[("", "—")] + [(t, t) for t in COMMON_TYPES],
+    type = SelectField("Type", choices=choices([("", "—")] + [(t, t) for t in COMMON_TYPES]),
                        validators=[Optional()])
     namespace = StringField("Namespace", validators=[Optional(), Length(max=255)],
                             description="Group, scope or organisation, if the type has one "
@@ -63,11 +64,11 @@ def _question_field(question: Question):
     if question.type == "paragraph":
         return TextAreaField(label, render_kw={"rows": 3}, **kwargs)
     if question.type == "yesno":
-        return SelectField(label, choices=YES_NO, **kwargs)
+        return SelectField(label, choices=choices(YES_NO), **kwargs)
     if question.type == "date":
         return DateField(label, **kwargs)
     if question.type == "choice":
-        return SelectField(label, choices=[("", "—")] + [(c, c) for c in question.choices],
+        return SelectField(label, choices=choices([("", "—")] + [(c, c) for c in question.choices]),
                            **kwargs)
     return StringField(label, **kwargs)
 
@@ -82,11 +83,12 @@ def adoption_form_class(rules: RequestRules):
 
 
 def fill_choices(form, rules: RequestRules, teams, alternatives) -> None:
-    form.team.choices = [(t.id, t.name) for t in teams]
-    form.usage_context.choices = [(c.id, c.label) for c in rules.contexts]
-    form.linking.choices = [("", "—")] + [(o.id, o.label) for o in rules.linking]
-    form.alternatives.choices = [(r.id, f"#{r.id} {r.component.display_name} "
-                                        f"({r.state.label.lower()})") for r in alternatives]
+    form.team.choices = choices((t.id, t.name) for t in teams)
+    form.usage_context.choices = choices((c.id, c.label) for c in rules.contexts)
+    form.linking.choices = choices([("", "—")] + [(o.id, o.label) for o in rules.linking])
+    form.alternatives.choices = choices(
+        (r.id, f"#{r.id} {r.component.display_name} ({r.state.label.lower()})")
+        for r in alternatives)
 
 
 def answers_to_form_data(answers: list) -> dict:

@@ -4,11 +4,14 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_smorest import Blueprint
 
+from governance.api.auth import authenticate_api_request
+
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
-from governance.api.schemas import (CommentInputSchema, CommentSchema, CreateRequestSchema,
-                                    EventSchema, ListArgsSchema, RequestPageSchema,
-                                    RequestSchema, TransitionSchema, UpdateRequestSchema)
+from governance.api.schemas import (MAX_INT, CommentInputSchema, CommentSchema,
+                                    CreateRequestSchema, EventSchema, ListArgsSchema,
+                                    RequestPageSchema, RequestSchema, TransitionSchema,
+                                    UpdateRequestSchema)
 from governance.audit import services as audit
 from governance.database import db
 from governance.errors import NotFound
@@ -18,6 +21,7 @@ from governance.workflow.states import TRANSITIONS
 
 blp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
                 description="Adoption requests and their workflow")
+blp.before_request(authenticate_api_request)
 
 ERRORS = {401: "No or bad token", 403: "Not allowed for your role", 404: "Not found",
           409: "Illegal transition, or the request changed since `version`",
@@ -81,7 +85,7 @@ def create_request(data):
     return _with_steps(item)
 
 
-@blp.get("/<int:request_id>")
+@blp.get(f"/<int(max={MAX_INT}):request_id>")
 @blp.response(200, RequestSchema)
 @_document_errors(401, 404)
 def get_request(request_id):
@@ -89,7 +93,7 @@ def get_request(request_id):
     return _with_steps(_get(request_id))
 
 
-@blp.patch("/<int:request_id>")
+@blp.patch(f"/<int(max={MAX_INT}):request_id>")
 @blp.arguments(UpdateRequestSchema)
 @blp.response(200, RequestSchema)
 @_document_errors(401, 403, 404, 409, 422)
@@ -102,7 +106,7 @@ def update_request(data, request_id):
     return _with_steps(item)
 
 
-@blp.post("/<int:request_id>/transitions/<name>")
+@blp.post(f"/<int(max={MAX_INT}):request_id>/transitions/<name>")
 @blp.arguments(TransitionSchema)
 @blp.response(200, RequestSchema)
 @_document_errors(401, 403, 404, 409, 422)
@@ -119,7 +123,7 @@ def fire_transition(data, request_id, name):
     return _with_steps(item)
 
 
-@blp.post("/<int:request_id>/comments")
+@blp.post(f"/<int(max={MAX_INT}):request_id>/comments")
 @blp.arguments(CommentInputSchema)
 @blp.response(201, CommentSchema)
 @_document_errors(401, 404, 422)
@@ -131,7 +135,7 @@ def add_comment(data, request_id):
     return comment
 
 
-@blp.get("/<int:request_id>/events")
+@blp.get(f"/<int(max={MAX_INT}):request_id>/events")
 @blp.response(200, EventSchema(many=True))
 @_document_errors(401, 404)
 def list_events(request_id):

@@ -11,18 +11,19 @@ from governance.auth.models import Team, User
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import ValidationFailed
+from governance.web.forms import choices
 from governance.web.helpers import apply_errors, paginate, role_required, unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _team_choices():
-    return [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    return choices((t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name)))
 
 
 def _user_choices():
-    return [(u.id, f"{u.display_name} ({u.username})")
-            for u in db.session.scalars(select(User).order_by(User.username))]
+    return choices((u.id, f"{u.display_name} ({u.username})")
+                   for u in db.session.scalars(select(User).order_by(User.username)))
 
 
 @bp.get("/users")

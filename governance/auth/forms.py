@@ -7,6 +7,7 @@ from wtforms import (BooleanField, EmailField, PasswordField, SelectField, Selec
 from wtforms.validators import DataRequired, Length, Optional
 
 from governance.auth.roles import Role
+from governance.web.forms import choices
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
@@ -27,7 +28,7 @@ class UserForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=80)])
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
     email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=choices(ROLE_CHOICES))
     teams = SelectMultipleField("Teams", coerce=int, validate_choice=False)
     active = BooleanField("Active", default=True)
     password = PasswordField("Password", validators=[Optional(), Length(max=200)],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Column, Enum, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,9 +11,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.auth.roles import Role
 from governance.database import Base, TimestampMixin, UTCDateTime, db, utcnow
-
-# scrypt by default; tests set a cheap method through the PASSWORD_HASH_METHOD setting.
-PASSWORD_HASH_METHOD = {"value": "scrypt"}
 
 team_members = Table(
     "team_members",
@@ -53,8 +51,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password,
-                                                    method=PASSWORD_HASH_METHOD["value"])
+        # scrypt unless configured otherwise (the test suite uses a cheap method).
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") \
+            if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -41,15 +41,20 @@ def register_error_handlers(app) -> None:
     def http_error(exc: HTTPException):
         if wants_json() and exc.code in (400, 422) and getattr(exc, "data", None):
             # flask-smorest / webargs validation errors: keep their field messages.
+            # Keyed by field like the services' errors ({"json": {"team": ...}} -> {"team": ...}).
             messages = exc.data.get("messages", {})
-            flat = {loc: fields for loc, fields in messages.items()}
+            flat = {}
+            for loc, fields in messages.items():
+                flat.update(fields if isinstance(fields, dict) else {loc: fields})
             return jsonify(error_body(exc.code, exc.name, "Invalid input.", flat)), exc.code
-        return _render(exc.code or 500, exc.name, exc.description or "")
+        # flask-smorest's abort(..., message=...) keeps the message in exc.data.
+        message = (getattr(exc, "data", None) or {}).get("message")
+        return _render(exc.code or 500, exc.name, message or exc.description or "")
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return _render(500, InternalServerError.name,
+        return _render(500, InternalServerError().name,
                        "Something went wrong on our side. It has been logged; "
                        "nothing you entered was saved half-way.")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from governance.audit import services as audit
 from governance.auth.roles import Role
 from governance.errors import DomainError, ValidationFailed
+from governance.web.forms import choices
 from governance.web.helpers import paginate, role_required, unit_of_work
 from governance.workflow import services
 from governance.workflow.forms import AssignForm, CommentForm, TransitionForm
@@ -31,9 +32,9 @@ def workflow_panel_context(item: Request) -> dict:
     if current_user.role == Role.OSS_OFFICE and item.state.is_open:
         assign_form = AssignForm(formdata=None, lock_version=item.version,
                                  reviewer=item.reviewer_id or 0)
-        assign_form.reviewer.choices = [(0, "— nobody —")] + [
+        assign_form.reviewer.choices = choices([(0, "— nobody —")] + [
             (u.id, u.display_name) for u in services.office_members()
-            if u.id != item.requester_id]
+            if u.id != item.requester_id])
     return {"steps": steps, "transition_form": transition_form, "assign_form": assign_form,
             "comment_form": CommentForm(formdata=None),
             "events": audit.events_for("request", item.id)}
@@ -75,7 +76,8 @@ def step(request_id: int, name: str):
 def assign(request_id: int):
     item = services.get_for(current_user, request_id)
     form = AssignForm()
-    form.reviewer.choices = [(0, "")] + [(u.id, u.username) for u in services.office_members()]
+    form.reviewer.choices = choices([(0, "")] + [(u.id, u.username)
+                                                 for u in services.office_members()])
     if not form.validate():
         flash("Choose a reviewer from the list.", "danger")
         return redirect(detail_url(item))

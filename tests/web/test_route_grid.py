@@ -1,0 +1,487 @@
+"""Every route of the app × every role, with real ids, someone else's ids and unknown ids.
+
+The cases are generated from app.url_map, so a route added later is exercised by itself:
+test_every_route_has_an_expectation fails until EXPECTED says who may reach it, and the grid
+fails if one of its URL variables has no value in `_values`.
+
+How a status is predicted (see `expected`):
+  1. the gate of the route: public, signed-in (anonymous -> 302 /login?next=...), API token
+     (anonymous -> 401 JSON) or a set of roles (the other roles -> 403);
+  2. an API write with an empty JSON body -> 422;
+  3. the object: an unknown id -> 404, someone else's draft or token -> 404;
+  4. EXPECTED[endpoint]: the status when all of that passes, per method, with per-role
+     exceptions.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import get_flashed_messages
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+import governance
+from governance.audit.models import AuditEvent
+from governance.auth import services as auth
+from governance.auth.models import ApiToken, LoginSession
+from governance.auth.roles import Role
+from governance.database import db
+from governance.workflow.models import Comment, Request
+from governance.workflow.states import TRANSITIONS, Actor, State
+from tests import factories as f
+
+ROLES = ANON, ENGINEER, OTHER_ENGINEER, OFFICE, COMPLIANCE, ADMIN = (
+    "anonymous", "engineer", "other_engineer", "oss_office", "compliance", "admin")
+SIGNED_IN = ROLES[1:]
+TEAMMATE = "teammate"  # the engineer's teammate; not in the grid, only in the draft test
+# The requests of the world below belong to the engineer and their team.
+REQUESTER_SIDE = {ENGINEER, TEAMMATE}
+MISSING = 999_999
+UNKNOWN_STEP = "no_such_step"
+READ_METHODS = {"GET"}
+
+# --- what each route answers ----------------------------------------------------------------
+
+PUBLIC = "public"      # anyone, signed in or not
+LOGIN = "login"        # any signed-in user; anonymous -> 302 /login?next=...
+API = "api"            # a personal API token; without one -> 401 JSON
+
+Status = int | Callable[["Case", str], int]
+
+
+@dataclass(frozen=True)
+class Expect:
+    who: str | frozenset[str]
+    # method -> the status when the gate lets the role in and the object is there for it
+    ok: dict[str, Status]
+    # (role, method) -> the status for that role instead of `ok`
+    by_role: dict[tuple[str, str], Status] = field(default_factory=dict)
+
+
+def _compare(case: Case, role: str) -> int:
+    return 200 if case.query else 302  # no ids: back to the list with a message
+
+
+def _api_transition(case: Case, role: str) -> int:
+    step = TRANSITIONS.get(case.values["name"])
+    if step is None:
+        return 404
+    if step.actor == Actor.REQUESTER:
+        allowed = role in REQUESTER_SIDE
+    else:
+        allowed = role == OFFICE
+    return 409 if allowed else 403  # allowed ones are refused for the stale version 0
+
+
+ADMINS = frozenset({ADMIN})
+OFFICE_ONLY = frozenset({OFFICE})
+OFFICE_AND_ADMINS = frozenset({OFFICE, ADMIN})
+
+EXPECTED: dict[str, Expect] = {
+    "static": Expect(PUBLIC, {"GET": 200}),
+    "bootstrap.static": Expect(PUBLIC, {"GET": 200}),
+    "main.healthz": Expect(PUBLIC, {"GET": 200}),
+    "auth.login": Expect(PUBLIC, {"GET": 302, "POST": 302},  # signed in: to the home page
+                         {(ANON, "GET"): 200, (ANON, "POST"): 400}),
+    "auth.logout": Expect(LOGIN, {"POST": 302}),
+    "main.home": Expect(LOGIN, {"GET": 200}),
+    "auth.tokens": Expect(LOGIN, {"GET": 200, "POST": 200}),
+    "auth.revoke_token": Expect(LOGIN, {"POST": 302}),
+    "admin.users": Expect(ADMINS, {"GET": 200}),
+    "admin.new_user": Expect(ADMINS, {"GET": 200, "POST": 200}),
+    "admin.edit_user": Expect(ADMINS, {"GET": 200, "POST": 200}),
+    "admin.teams": Expect(ADMINS, {"GET": 200}),
+    "admin.edit_team": Expect(ADMINS, {"GET": 200, "POST": 200}),
+    "adoption.index": Expect(LOGIN, {"GET": 200}),
+    "adoption.new": Expect(LOGIN, {"GET": 200, "POST": 200}),
+    "adoption.detail": Expect(LOGIN, {"GET": 200}),
+    "adoption.edit": Expect(LOGIN, {"GET": 200, "POST": 200}),
+    "adoption.compare": Expect(LOGIN, {"GET": _compare}),
+    "workflow.show": Expect(LOGIN, {"GET": 302}),
+    "workflow.step": Expect(LOGIN, {"POST": 302}),  # done or refused: back with a message
+    "workflow.comment": Expect(LOGIN, {"POST": 302}),
+    "workflow.assign": Expect(OFFICE_ONLY, {"POST": 302}),
+    "workflow.queue": Expect(OFFICE_ONLY, {"GET": 200}),
+    "audit.index": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
+    "audit.export_csv": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
+    "api-docs.openapi_json": Expect(PUBLIC, {"GET": 200}),
+    "api_me.me": Expect(API, {"GET": 200}),
+    "api_requests.list_requests": Expect(API, {"GET": 200}),
+    "api_requests.create_request": Expect(API, {"POST": 422}),
+    "api_requests.get_request": Expect(API, {"GET": 200}),
+    # The probe sends version 0: the requester side gets "stale", everyone else "not allowed".
+    "api_requests.update_request": Expect(API, {"PATCH": 403}, {(ENGINEER, "PATCH"): 409}),
+    "api_requests.add_comment": Expect(API, {"POST": 201}),
+    "api_requests.list_events": Expect(API, {"GET": 200}),
+    "api_requests.fire_transition": Expect(API, {"POST": _api_transition}),
+}
+
+# Bodies sent to API writes besides the empty one: valid in shape, so that the visibility and
+# permission checks behind the schema run; none of them changes a request.
+API_PROBES = {
+    "api_requests.update_request": lambda w: {"team": w.team_a.id, "usage_context": "internal",
+                                              "linking": "dynamic", "version": 0},
+    "api_requests.add_comment": lambda w: {"body": "From the route grid."},
+    "api_requests.fire_transition": lambda w: {"version": 0},
+}
+
+# Query strings tried on a route, as (labels they carry, template filled from the world).
+QUERIES = {
+    "adoption.compare": [
+        ((), ""),
+        (("submitted", "other team's"), "?ids={submitted}&ids={foreign}"),
+        (("submitted", "draft"), "?ids={submitted}&ids={draft}"),
+        (("submitted", "missing"), f"?ids={{submitted}}&ids={MISSING}"),
+    ],
+}
+
+STATIC_FILES = {"static": "app.css", "bootstrap.static": "bootstrap5/css/bootstrap.min.css"}
+
+
+# --- the world ------------------------------------------------------------------------------
+
+@pytest.fixture
+def world():
+    team_a, team_b = f.team("Team A"), f.team("Team B")
+    users = {
+        ENGINEER: f.user(Role.ENGINEER, teams=[team_a]),
+        TEAMMATE: f.user(Role.ENGINEER, teams=[team_a]),
+        OTHER_ENGINEER: f.user(Role.ENGINEER, teams=[team_b]),
+        OFFICE: f.user(Role.OSS_OFFICE),
+        COMPLIANCE: f.user(Role.COMPLIANCE),
+        ADMIN: f.user(Role.ADMIN),
+    }
+    reviewer = f.user(Role.OSS_OFFICE)
+    engineer = users[ENGINEER]
+    w = SimpleNamespace(
+        team_a=team_a, team_b=team_b, users=users, reviewer=reviewer,
+        draft=f.request_in(State.DRAFT, engineer, team_a),
+        submitted=f.request_in(State.SUBMITTED, engineer, team_a),
+        in_review=f.request_in(State.IN_REVIEW, engineer, team_a, reviewer),
+        decided=f.request_in(State.APPROVED, engineer, team_a, reviewer),
+        foreign=f.request_in(State.SUBMITTED, users[OTHER_ENGINEER], team_b),
+        # someone else's token, for every role of the grid
+        victim_token=auth.create_token(users[TEAMMATE], "teammate's CI")[0],
+        own_tokens={}, secrets={},
+    )
+    for role, user in users.items():
+        w.own_tokens[role] = auth.create_token(user, "to revoke")[0]
+        w.secrets[role] = auth.create_token(user, "grid")[1]
+    db.session.commit()
+    return w
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production.
+
+    The suite's autouse fixture keeps an app context pushed, and Flask reuses it for the test
+    client's requests; Flask-Login caches current_user on `g`, so without this a later request
+    (even from another, anonymous client) would run as the previous request's user.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def client_for(app, world, role: str):
+    client = FreshContextClient(app, app.response_class, use_cookies=True)
+    if role != ANON:
+        f.login(client, world.users[role].username)
+    return client
+
+
+# --- the cases ------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    endpoint: str
+    method: str
+    url: str
+    values: dict[str, object]
+    labels: frozenset[str]
+    query: str = ""
+    body: dict | None = None  # JSON, for the API
+    body_label: str = ""
+
+    @property
+    def is_api(self) -> bool:
+        return self.url.startswith("/api/")
+
+    def __str__(self) -> str:
+        extra = ", ".join(sorted(self.labels | ({self.body_label} if self.body_label else set())))
+        return f"{self.method} {self.url}" + (f" [{extra}]" if extra else "")
+
+
+VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+
+
+def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
+    """(label, value) to try for one URL variable."""
+    if variable == "request_id":
+        return [("draft", w.draft.id), ("submitted", w.submitted.id),
+                ("approved", w.decided.id), ("other team's", w.foreign.id),
+                ("missing", MISSING)]
+    if variable == "user_id":
+        return [("a user", w.users[TEAMMATE].id), ("missing", MISSING)]
+    if variable == "team_id":
+        return [("a team", w.team_b.id), ("missing", MISSING)]
+    if variable == "token_id":
+        return [("own token", None), ("someone else's token", w.victim_token.id),
+                ("missing", MISSING)]  # None: the acting user's own, filled per role
+    if variable == "name":
+        return [(name, name) for name in [*TRANSITIONS, UNKNOWN_STEP]]
+    if variable == "filename" and endpoint in STATIC_FILES:
+        return [("file", STATIC_FILES[endpoint])]
+    raise AssertionError(f"The route grid has no value for <{variable}> of {endpoint}; "
+                         "add one to _values().")
+
+
+def build_cases(app, w, role: str) -> list[Case]:
+    cases = []
+    for rule in app.url_map.iter_rules():
+        variables = VARIABLE.findall(rule.rule)
+        choices = [[(v, label, value) for label, value in _values(v, rule.endpoint, w)]
+                   for v in variables]
+        queries = [(frozenset(labels), template.format(
+            draft=w.draft.id, submitted=w.submitted.id, foreign=w.foreign.id))
+            for labels, template in QUERIES.get(rule.endpoint, [((), "")])]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for combo in itertools.product(*choices):
+                values = {v: value for v, _, value in combo}
+                if "token_id" in values and values["token_id"] is None:
+                    own = w.own_tokens.get(role)
+                    values["token_id"] = own.id if own else w.victim_token.id
+                url = VARIABLE.sub(lambda m: str(values[m.group(1)]), rule.rule)
+                labels = frozenset(label for _, label, _ in combo)
+                for query_labels, query in queries:
+                    base = dict(endpoint=rule.endpoint, method=method, url=url + query,
+                                values=values, labels=labels | query_labels, query=query)
+                    if not url.startswith("/api/") or method in READ_METHODS:
+                        cases.append(Case(**base))
+                        continue
+                    cases.append(Case(**base, body={}, body_label="empty body"))
+                    if rule.endpoint in API_PROBES:
+                        cases.append(Case(**base, body=API_PROBES[rule.endpoint](w),
+                                          body_label="probe body"))
+    # Reads first, then writes; signing out last, so it ends the session of nobody else.
+    cases.sort(key=lambda c: (c.endpoint == "auth.logout", c.method not in READ_METHODS))
+    return cases
+
+
+def expected(case: Case, role: str) -> int:
+    spec = EXPECTED[case.endpoint]
+    if spec.who != PUBLIC:
+        if role == ANON:
+            return 401 if spec.who == API else 302
+        if isinstance(spec.who, frozenset) and role not in spec.who:
+            return 403
+    if case.is_api and case.body == {}:
+        return 422
+    if "missing" in case.labels:
+        return 404
+    if "draft" in case.labels and role not in REQUESTER_SIDE:
+        return 404  # drafts are invisible outside their team
+    if "someone else's token" in case.labels:
+        return 404
+    status = spec.by_role.get((role, case.method), spec.ok[case.method])
+    return status(case, role) if callable(status) else status
+
+
+def send(client, case: Case, headers: dict):
+    if case.is_api:
+        return client.open(case.url, method=case.method, headers=headers,
+                           json=case.body if case.method not in READ_METHODS else None)
+    return client.open(case.url, method=case.method,
+                       data={} if case.method not in READ_METHODS else None)
+
+
+def problems_with(case: Case, role: str, want: int, response) -> list[str]:
+    got = response.status_code
+    problems = []
+    if got != want:
+        detail = response.get_data(as_text=True)[:300].replace("\n", " ") if got >= 500 else ""
+        problems.append(f"answered {got}, expected {want} {detail}".rstrip())
+    if got == 302 and role == ANON and EXPECTED[case.endpoint].who != PUBLIC:
+        location = urlsplit(response.headers["Location"])
+        next_param = parse_qs(location.query).get("next")
+        if location.path != "/login" or next_param != [case.url]:
+            problems.append(f"redirected to {response.headers['Location']}, "
+                            f"not /login?next={case.url}")
+    if case.is_api and got >= 400:
+        body = response.get_json(silent=True) or {}
+        if body.get("code") != got or not {"status", "message"} <= body.keys():
+            problems.append(f"error body is not {{code, status, message}}: {body}")
+    return problems
+
+
+# --- the grid -------------------------------------------------------------------------------
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - EXPECTED.keys() == set(), "routes without an expectation in EXPECTED"
+    assert EXPECTED.keys() - endpoints == set(), "expectations for routes that do not exist"
+    for rule in app.url_map.iter_rules():
+        spec = EXPECTED[rule.endpoint]
+        assert rule.methods - {"HEAD", "OPTIONS"} == spec.ok.keys(), rule.rule
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_grid(app, world, role):
+    client = client_for(app, world, role)
+    headers = {} if role == ANON else {"Authorization": f"Bearer {world.secrets[role]}"}
+    cases = build_cases(app, world, role)
+    assert len(cases) > 200  # every route, with its variants
+    failures = []
+    for case in cases:
+        want = expected(case, role)
+        response = send(client, case, headers)
+        failures += [f"{role}: {case}: {p}" for p in problems_with(case, role, want, response)]
+    assert not failures, f"{len(failures)} of {len(cases)} cases:\n" + "\n".join(failures)
+
+
+# --- the rules, one by one, with the database checked ---------------------------------------
+
+@pytest.mark.parametrize("role", [ENGINEER, TEAMMATE, OTHER_ENGINEER, OFFICE, COMPLIANCE,
+                                  ADMIN])
+def test_a_draft_is_visible_only_to_its_author_and_team(app, world, role):
+    client = client_for(app, world, role)
+    draft = world.draft.id
+    pages = {f"/adoption/{draft}": 200, f"/adoption/{draft}/edit": 200,
+             f"/requests/{draft}": 302}
+    for url, ok in pages.items():
+        want = ok if role in REQUESTER_SIDE else 404
+        assert client.get(url).status_code == want, url
+    listing = client.get("/adoption/?scope=all").get_data(as_text=True)
+    api = client.get("/api/v1/requests?per_page=100",
+                     headers={"Authorization": f"Bearer {world.secrets[role]}"}).get_json()
+    api_ids = {item["id"] for item in api["items"]}
+    visible = role in REQUESTER_SIDE
+    assert (f"/adoption/{draft}\"" in listing) == visible
+    assert (draft in api_ids) == visible
+    # Submitted and decided requests of any team are open to every signed-in user.
+    for item in (world.submitted, world.decided, world.foreign):
+        assert client.get(f"/adoption/{item.id}").status_code == 200
+        assert item.id in api_ids
+
+
+@pytest.mark.parametrize("role", [ENGINEER, TEAMMATE, OTHER_ENGINEER, COMPLIANCE, ADMIN])
+def test_only_the_office_decides(app, world, role):
+    client = client_for(app, world, role)
+    item = world.in_review
+    response = client.post(f"/requests/{item.id}/step/approve",
+                           data={"reason": "Looks fine.", "lock_version": item.version})
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == f"/adoption/{item.id}"
+    with client.session_transaction() as session:
+        flashes = session.get("_flashes", [])
+    assert ("danger", "Only the OSS office can do this.") in flashes
+    db.session.expire_all()
+    stored = db.session.get(Request, item.id)
+    assert (stored.state, stored.decided_at, stored.decided_by_id) == (State.IN_REVIEW, None,
+                                                                       None)
+
+
+def test_the_office_cannot_submit_someone_elses_draft(app, world):
+    client = client_for(app, world, OFFICE)
+    item = world.draft
+    for name in ("submit", "withdraw", "start_review"):
+        response = client.post(f"/requests/{item.id}/step/{name}",
+                               data={"lock_version": item.version})
+        assert response.status_code == 404, name
+    db.session.expire_all()
+    assert db.session.get(Request, item.id).state == State.DRAFT
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_nobody_revokes_someone_elses_token(app, world, role):
+    client = client_for(app, world, role)
+    assert client.get("/account/tokens").status_code == 200
+    victim = world.victim_token.id
+    assert client.post(f"/account/tokens/{victim}/revoke").status_code == 404
+    own = world.own_tokens[role].id
+    assert client.post(f"/account/tokens/{own}/revoke").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ApiToken, victim).is_active
+    assert not db.session.get(ApiToken, own).is_active
+
+
+def test_a_revoked_or_unknown_token_is_refused(app, world):
+    client = client_for(app, world, ENGINEER)
+    token, secret = auth.create_token(world.users[ENGINEER], "short-lived")
+    db.session.commit()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+    assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
+    for headers in (bearer, {"Authorization": "Bearer ogt_not-a-token"},
+                    {"Authorization": "Basic dXNlcjpwYXNz"}):
+        response = FreshContextClient(app, app.response_class).get("/api/v1/me",
+                                                                    headers=headers)
+        body = response.get_json()
+        assert response.status_code == 401 and body["code"] == 401, headers
+        assert body["status"] and body["message"]
+
+
+# --- CSRF -----------------------------------------------------------------------------------
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+
+
+def _csrf_token(html: str) -> str:
+    tag = CSRF_INPUT.search(html)
+    assert tag, "no csrf_token field on the page"
+    return re.search(r'value="([^"]+)"', tag.group(0)).group(1)
+
+
+def test_forms_need_the_csrf_token_but_the_api_does_not(app, world, tmp_path):
+    csrf_app = governance.create_app({
+        "WTF_CSRF_ENABLED": True,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+    engineer, item = world.users[ENGINEER], world.submitted
+
+    def count(model, *where):
+        db.session.expire_all()
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    try:
+        browser = csrf_app.test_client()
+        credentials = {"username": engineer.username, "password": f.PASSWORD}
+        sessions_before = count(LoginSession)
+        response = browser.post("/login", data=credentials)
+        assert response.status_code == 400
+        assert count(LoginSession) == sessions_before
+        assert count(AuditEvent, AuditEvent.action == "signed_in") == 0
+
+        token = _csrf_token(browser.get("/login").get_data(as_text=True))
+        assert browser.post("/login", data={**credentials, "csrf_token": token}
+                            ).status_code == 302
+
+        comments = count(Comment, Comment.request_id == item.id)
+        response = browser.post(f"/requests/{item.id}/comments", data={"body": "Forged?"})
+        assert response.status_code == 400
+        assert count(Comment, Comment.request_id == item.id) == comments
+
+        token = _csrf_token(browser.get(f"/adoption/{item.id}").get_data(as_text=True))
+        response = browser.post(f"/requests/{item.id}/comments",
+                                data={"body": "With a token.", "csrf_token": token})
+        assert response.status_code == 302
+        assert count(Comment, Comment.request_id == item.id) == comments + 1
+
+        api = csrf_app.test_client()
+        response = api.post(f"/api/v1/requests/{item.id}/comments", json={"body": "By API."},
+                            headers={"Authorization": f"Bearer {world.secrets[ENGINEER]}"})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        assert count(Comment, Comment.request_id == item.id) == comments + 2
+    finally:
+        with csrf_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
