@@ -6,10 +6,11 @@ from datetime import date
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from governance.adoption.services import AdoptionInput
-from governance.components.services import COMMON_TYPES
+from governance.components.services import COMMON_TYPES, parse_purl
+from governance.errors import ValidationFailed
 from governance.rules.forms import Question, RequestRules
 from governance.web.forms import choices
 
@@ -24,8 +25,7 @@ class AdoptionForm(FlaskForm):
     type = SelectField("Type", choices=choices([("", "—")] + [(t, t) for t in COMMON_TYPES]),
                        validators=[Optional()])
     namespace = StringField("Namespace", validators=[Optional(), Length(max=255)],
-                            description="Group, scope or organisation, if the type has one "
-                                        "(Maven group id, npm @scope).")
+                            description="Maven group, npm @scope…")
     name = StringField("Name", validators=[Optional(), Length(max=255)])
     version = StringField("Version", validators=[Optional(), Length(max=100)])
     homepage_url = StringField("Homepage", validators=[Optional(), Length(max=500)])
@@ -43,6 +43,15 @@ class AdoptionForm(FlaskForm):
                                        description="Other requests for the same need (the PoC "
                                                    "candidates).")
     lock_version = HiddenField()
+
+    def validate_purl(self, field) -> None:
+        # The service checks it too, but only once the whole form is valid: checking here
+        # marks a bad purl together with the form's other errors, not one round trip later.
+        if (field.data or "").strip():
+            try:
+                parse_purl(field.data)
+            except ValidationFailed as exc:
+                raise ValidationError(exc.errors["purl"]) from exc
 
     def to_input(self, question_ids) -> AdoptionInput:
         return AdoptionInput(

@@ -43,6 +43,9 @@ def _form(obj=None, exclude_id=None):
     form = form_class(data=obj) if obj is not None and request.method == "GET" else form_class()
     fill_choices(form, rules, current_user.teams,
                  services.alternative_choices(current_user, exclude_id))
+    if not form.alternatives.choices:
+        form.alternatives.description = ("No other requests yet. When several packages could "
+                                          "fill the same need, request each and link them here.")
     return form
 
 

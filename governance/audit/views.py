@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
+from governance.api.schemas import MAX_INT
 from governance.audit import services
 from governance.auth.models import User
 from governance.auth.roles import Role
@@ -18,10 +19,10 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 def _day(value: str, *, end: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(value)
-    except (TypeError, ValueError):
+        if end:
+            day += timedelta(days=1)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
         return None
-    if end:
-        day += timedelta(days=1)
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
@@ -30,6 +31,8 @@ def _filters() -> dict:
     try:
         object_id = int(args.get("object_id", "") or 0) or None
         actor_id = int(args.get("actor", "") or 0) or None
+        if max(abs(object_id or 0), abs(actor_id or 0)) > MAX_INT:
+            raise ValueError("not an id")  # and the database could not compare it
     except ValueError:
         object_id = actor_id = None
     return {"actor_id": actor_id, "object_type": args.get("object_type") or None,

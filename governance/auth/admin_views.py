@@ -99,7 +99,9 @@ def teams():
 @role_required(Role.ADMIN)
 def edit_team(team_id: int | None):
     team = services.get_team(team_id) if team_id else None
-    form = TeamForm(obj=team)
+    # Seed from the team only to show it: a POST (even an empty one) is read from its own
+    # data, never completed with the stored values.
+    form = TeamForm(obj=team if request.method == "GET" else None)
     form.members.choices = _user_choices()
     if request.method == "GET" and team:
         form.members.data = [u.id for u in team.members]

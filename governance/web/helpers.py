@@ -7,7 +7,9 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
 
+from governance.api.schemas import MAX_INT
 from governance.database import db
 from governance.errors import ValidationFailed
 
@@ -49,9 +51,20 @@ def request_rules():
     return current_app.extensions["governance.rules"]
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` with MAX_INT as its default upper bound: larger numbers cannot be ids and
+    the database cannot even compare them (OverflowError on SQLite: a 500), so such URLs
+    simply match no route (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        if not args[2:]:
+            kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
+
+
 def page_number() -> int:
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(max(1, int(request.args.get("page", 1))), MAX_INT)
     except ValueError:
         return 1
 
@@ -65,7 +78,9 @@ def int_list(values) -> list[int]:
     result = []
     for value in values:
         try:
-            result.append(int(value))
+            number = int(value)
         except (TypeError, ValueError):
             continue
+        if abs(number) <= MAX_INT:  # larger ones cannot be ids (and overflow the database)
+            result.append(number)
     return result

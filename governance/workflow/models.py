@@ -63,6 +63,13 @@ class Request(TimestampMixin, db.Model):
         secondaryjoin=lambda: Request.id == request_alternatives.c.alternative_id,
         order_by=lambda: Request.id,
     )
+    # The other side of `alternatives`: requests that list this one as a candidate.
+    alternative_of: Mapped[list["Request"]] = relationship(
+        secondary=request_alternatives,
+        primaryjoin=lambda: Request.id == request_alternatives.c.alternative_id,
+        secondaryjoin=lambda: Request.id == request_alternatives.c.request_id,
+        order_by=lambda: Request.id, viewonly=True,
+    )
 
     __mapper_args__ = {
         "polymorphic_on": "kind",

@@ -24,6 +24,12 @@ def detail_url(item: Request) -> str:
     return url_for(DETAIL_ENDPOINTS[item.kind], request_id=item.id)
 
 
+def _candidates(item: Request) -> list[Request]:
+    """Every visible request linked to this one as an alternative, in either direction."""
+    linked = {r.id: r for r in item.alternatives + item.alternative_of}
+    return [r for r in linked.values() if services.can_view(r, current_user)]
+
+
 def workflow_panel_context(item: Request) -> dict:
     """What templates/workflow/_panel.html needs: allowed steps, forms, comments, timeline."""
     steps = services.allowed_transitions(item, current_user)
@@ -37,6 +43,7 @@ def workflow_panel_context(item: Request) -> dict:
             if u.id != item.requester_id])
     return {"steps": steps, "transition_form": transition_form, "assign_form": assign_form,
             "comment_form": CommentForm(formdata=None),
+            "candidates": _candidates(item),
             "events": audit.events_for("request", item.id)}
 
 

@@ -154,3 +154,19 @@ def test_list_pages_and_empty_states(client, people, app):
     assert second.count('class="form-check-input compare-pick"') == 3
     none = client.get("/adoption/?q=zzzz").get_data(as_text=True)
     assert "No request matches these filters." in none
+
+
+def test_alternatives_show_on_both_requests_but_hidden_drafts_do_not(client, people, rules):
+    from governance.adoption import services as adoption
+
+    first = f.request_in(State.SUBMITTED, people["erin"], people["team"],
+                         purl="pkg:pypi/celery@5.4.0")
+    second = adoption.create(people["erin"], f.adoption_input(
+        people["team"], purl="pkg:pypi/rq@1.16.2", alternative_ids=[first.id]), rules)
+    db.session.commit()
+    f.login(client, "erin")
+    assert f"#{second.id} Adopt rq 1.16.2" in client.get(f"/adoption/{first.id}").get_data(
+        as_text=True)
+    client.post("/logout")
+    f.login(client, "olga")  # the second request is a draft the office cannot see
+    assert "Adopt rq" not in client.get(f"/adoption/{first.id}").get_data(as_text=True)
