@@ -35,6 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    from governance.web.helpers import IdConverter
+
+    # Before any route is added: every <int:...> of the app is bounded (see IdConverter).
+    app.url_map.converters["int"] = IdConverter
     # One Api per app: it holds that app's OpenAPI document.
     api = Api(app)
 

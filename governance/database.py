@@ -18,6 +18,20 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are 32-bit integers on every backend; larger numbers cannot name a row, and SQLite
+# cannot even compare them (OverflowError), so user-supplied ids are checked against this.
+MAX_ID = 2**31 - 1
+
+
+def is_valid_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def get_by_id(model, ident):
+    """db.session.get for ids that came from a user: None for anything that cannot be an id."""
+    return db.session.get(model, ident) if is_valid_id(ident) else None
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

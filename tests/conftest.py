@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from governance import create_app
@@ -16,6 +17,19 @@ from governance.database import db
 
 def database_url(tmp_dir) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production.
+
+    The autouse fixture below keeps an app context pushed, and Flask would reuse it for the
+    test client's requests; Flask-Login caches current_user on `g`, so a later request (even
+    from another, anonymous client) would run as the previous request's user.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +46,7 @@ def app(tmp_path_factory):
         # Throttling is tested on its own with a small limit.
         "LOGIN_MAX_FAILURES": 5,
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -14,7 +14,7 @@ from governance.audit import services as audit
 from governance.auth.models import Team, User
 from governance.components import services as components
 from governance.components.models import Component
-from governance.database import db, utcnow
+from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
 from governance.rules.forms import Question, RequestRules
 from governance.workflow import services as workflow
@@ -110,7 +110,7 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
            rules: RequestRules) -> None:
     """Validate `data` and write it onto `request`; ValidationFailed lists every problem."""
     errors: dict[str, str] = {}
-    team = db.session.get(Team, data.team_id) if data.team_id else None
+    team = get_by_id(Team, data.team_id)
     if team is None:
         errors["team"] = "Choose the team that will use the package."
     elif team.id not in actor.team_ids():
@@ -131,7 +131,7 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
         purl = None
     alternatives = []
     for alt_id in dict.fromkeys(data.alternative_ids):
-        alt = db.session.get(AdoptionRequest, alt_id)
+        alt = get_by_id(AdoptionRequest, alt_id)
         if alt is None or not workflow.can_view(alt, actor) or alt.id == request.id:
             errors["alternatives"] = f"Request #{alt_id} cannot be listed as an alternative."
         else:

@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_smorest import Blueprint
 
-from governance.api.auth import authenticate_api_request
-
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
-from governance.api.schemas import (MAX_INT, CommentInputSchema, CommentSchema,
-                                    CreateRequestSchema, EventSchema, ListArgsSchema,
+from governance.api.auth import authenticate_api_request
+from governance.api.schemas import (CommentInputSchema, CommentSchema, CreateRequestSchema,
+                                    EventSchema, ListArgsSchema,
                                     RequestPageSchema, RequestSchema, TransitionSchema,
                                     UpdateRequestSchema)
 from governance.audit import services as audit
@@ -85,7 +84,7 @@ def create_request(data):
     return _with_steps(item)
 
 
-@blp.get(f"/<int(max={MAX_INT}):request_id>")
+@blp.get("/<int:request_id>")
 @blp.response(200, RequestSchema)
 @_document_errors(401, 404)
 def get_request(request_id):
@@ -93,7 +92,7 @@ def get_request(request_id):
     return _with_steps(_get(request_id))
 
 
-@blp.patch(f"/<int(max={MAX_INT}):request_id>")
+@blp.patch("/<int:request_id>")
 @blp.arguments(UpdateRequestSchema)
 @blp.response(200, RequestSchema)
 @_document_errors(401, 403, 404, 409, 422)
@@ -106,7 +105,7 @@ def update_request(data, request_id):
     return _with_steps(item)
 
 
-@blp.post(f"/<int(max={MAX_INT}):request_id>/transitions/<name>")
+@blp.post("/<int:request_id>/transitions/<name>")
 @blp.arguments(TransitionSchema)
 @blp.response(200, RequestSchema)
 @_document_errors(401, 403, 404, 409, 422)
@@ -123,7 +122,7 @@ def fire_transition(data, request_id, name):
     return _with_steps(item)
 
 
-@blp.post(f"/<int(max={MAX_INT}):request_id>/comments")
+@blp.post("/<int:request_id>/comments")
 @blp.arguments(CommentInputSchema)
 @blp.response(201, CommentSchema)
 @_document_errors(401, 404, 422)
@@ -135,7 +134,7 @@ def add_comment(data, request_id):
     return comment
 
 
-@blp.get(f"/<int(max={MAX_INT}):request_id>/events")
+@blp.get("/<int:request_id>/events")
 @blp.response(200, EventSchema(many=True))
 @_document_errors(401, 404)
 def list_events(request_id):

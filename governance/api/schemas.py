@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from governance.database import MAX_ID
 from governance.workflow.states import TRANSITIONS, State
-
-# Ids and page numbers stay within a 32-bit integer: larger ones cannot exist, and the database
-# refuses to even compare them (OverflowError on SQLite), which would answer 500.
-MAX_INT = 2**31 - 1
 
 
 class UserSchema(Schema):
@@ -78,13 +75,13 @@ class RequestPageSchema(Schema):
 
 
 class ListArgsSchema(Schema):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_INT))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
     scope = fields.Str(load_default="all", validate=validate.OneOf(["all", "mine", "team"]))
     state = fields.List(fields.Str(validate=validate.OneOf([s.value for s in State])),
                         load_default=list)
     team = fields.Int(load_default=None, allow_none=True,
-                      validate=validate.Range(min=1, max=MAX_INT))
+                      validate=validate.Range(min=1, max=MAX_ID))
     context = fields.Str(load_default="")
     q = fields.Str(load_default="", validate=validate.Length(max=200))
 
@@ -97,13 +94,13 @@ class RequestInputSchema(Schema):
     version = fields.Str(load_default="")
     homepage_url = fields.Str(load_default="")
     repository_url = fields.Str(load_default="")
-    team = fields.Int(required=True, validate=validate.Range(min=1, max=MAX_INT),
+    team = fields.Int(required=True, validate=validate.Range(min=1, max=MAX_ID),
                       metadata={"description": "Team id; see GET /api/v1/me"})
     usage_context = fields.Str(required=True)
     linking = fields.Str(required=True)
     will_modify = fields.Bool(load_default=False)
     justification = fields.Str(load_default="", validate=validate.Length(max=20000))
-    alternatives = fields.List(fields.Int(validate=validate.Range(min=1, max=MAX_INT)),
+    alternatives = fields.List(fields.Int(validate=validate.Range(min=1, max=MAX_ID)),
                                load_default=list)
     answers = fields.Dict(keys=fields.Str(), values=fields.Raw(allow_none=True),
                           load_default=dict)

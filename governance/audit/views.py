@@ -6,11 +6,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
-from governance.api.schemas import MAX_INT
 from governance.audit import services
 from governance.auth.models import User
 from governance.auth.roles import Role
-from governance.database import db
+from governance.database import MAX_ID, db
 from governance.web.helpers import paginate, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -31,7 +30,7 @@ def _filters() -> dict:
     try:
         object_id = int(args.get("object_id", "") or 0) or None
         actor_id = int(args.get("actor", "") or 0) or None
-        if max(abs(object_id or 0), abs(actor_id or 0)) > MAX_INT:
+        if max(abs(object_id or 0), abs(actor_id or 0)) > MAX_ID:
             raise ValueError("not an id")  # and the database could not compare it
     except ValueError:
         object_id = actor_id = None

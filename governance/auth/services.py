@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 from governance.audit import services as audit
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User
 from governance.auth.roles import Role
-from governance.database import db, utcnow
+from governance.database import db, get_by_id, utcnow
 from governance.errors import NotAllowed, NotFound, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
@@ -117,7 +117,7 @@ def create_user(actor: User | None, *, username: str, password: str, role: Role 
     user = User(username=username, role=role, full_name=(full_name or "").strip(),
                 email=(email or "").strip())
     user.set_password(password)
-    user.teams = [t for t in (db.session.get(Team, i) for i in team_ids) if t]
+    user.teams = [t for t in (get_by_id(Team, i) for i in team_ids) if t]
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user", user.id, "user_created", summary=username,
@@ -142,7 +142,7 @@ def update_user(actor: User | None, user: User, *, role: Role | str, full_name: 
               "email": user.email}
     user.role, user.active = role, bool(active)
     user.full_name, user.email = (full_name or "").strip(), (email or "").strip()
-    user.teams = [t for t in (db.session.get(Team, i) for i in team_ids) if t]
+    user.teams = [t for t in (get_by_id(Team, i) for i in team_ids) if t]
     if password:
         user.set_password(password)
         # A new password ends every open session of that user.
@@ -185,7 +185,7 @@ def save_team(actor: User | None, team: Team | None, *, name: str, description: 
         team = Team()
         db.session.add(team)
     team.name, team.description = name, (description or "").strip()
-    team.members = [u for u in (db.session.get(User, i) for i in member_ids) if u]
+    team.members = [u for u in (get_by_id(User, i) for i in member_ids) if u]
     db.session.flush()
     audit.record(actor, "team", team.id, "team_created" if created else "team_updated",
                  summary=team.name, before=before,
@@ -195,14 +195,14 @@ def save_team(actor: User | None, team: Team | None, *, name: str, description: 
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = get_by_id(User, user_id)
     if user is None:
         raise NotFound("No such user.")
     return user
 
 
 def get_team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
+    team = get_by_id(Team, team_id)
     if team is None:
         raise NotFound("No such team.")
     return team
@@ -228,7 +228,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
+    token = get_by_id(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound("No such token.")
     if token.revoked_at is None:

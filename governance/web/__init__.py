@@ -27,10 +27,6 @@ def state_badge(state) -> Markup:
 
 def register_web(app) -> None:
     from governance.auth import services as auth_services
-    from governance.web.helpers import IdConverter
-
-    # Before any blueprint: every <int:...> of the app is bounded (see IdConverter).
-    app.url_map.converters["int"] = IdConverter
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

@@ -9,8 +9,7 @@ from flask import abort, current_app, request
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
-from governance.api.schemas import MAX_INT
-from governance.database import db
+from governance.database import MAX_ID, db
 from governance.errors import ValidationFailed
 
 
@@ -52,19 +51,19 @@ def request_rules():
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` with MAX_INT as its default upper bound: larger numbers cannot be ids and
+    """`<int:...>` with MAX_ID as its default upper bound: larger numbers cannot be ids and
     the database cannot even compare them (OverflowError on SQLite: a 500), so such URLs
     simply match no route (404)."""
 
     def __init__(self, map, *args, **kwargs):
         if not args[2:]:
-            kwargs.setdefault("max", MAX_INT)
+            kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
 def page_number() -> int:
     try:
-        return min(max(1, int(request.args.get("page", 1))), MAX_INT)
+        return min(max(1, int(request.args.get("page", 1))), MAX_ID)
     except ValueError:
         return 1
 
@@ -81,6 +80,6 @@ def int_list(values) -> list[int]:
             number = int(value)
         except (TypeError, ValueError):
             continue
-        if abs(number) <= MAX_INT:  # larger ones cannot be ids (and overflow the database)
+        if abs(number) <= MAX_ID:  # larger ones cannot be ids (and overflow the database)
             result.append(number)
     return result

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from governance.audit import services as audit
 from governance.auth.models import User
 from governance.auth.roles import Role
-from governance.database import db, utcnow
+from governance.database import db, get_by_id, utcnow
 from governance.errors import (IllegalTransition, NotAllowed, NotFound, StaleObject,
                                ValidationFailed)
 from governance.workflow.models import Comment, Request
@@ -39,7 +39,7 @@ def can_view(request: Request, user: User) -> bool:
 
 def get_for(user: User, request_id: int, model=Request) -> Request:
     """The request if it exists and `user` may see it; NotFound otherwise (drafts stay hidden)."""
-    request = db.session.get(model, request_id)
+    request = get_by_id(model, request_id)
     if request is None or not can_view(request, user):
         raise NotFound("No such request, or you cannot see it.")
     return request

@@ -23,7 +23,6 @@ from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 import governance
@@ -188,21 +187,8 @@ def world():
     return w
 
 
-class FreshContextClient(FlaskClient):
-    """Each request in an app context of its own, as in production.
-
-    The suite's autouse fixture keeps an app context pushed, and Flask reuses it for the test
-    client's requests; Flask-Login caches current_user on `g`, so without this a later request
-    (even from another, anonymous client) would run as the previous request's user.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 def client_for(app, world, role: str):
-    client = FreshContextClient(app, app.response_class, use_cookies=True)
+    client = app.test_client()
     if role != ANON:
         f.login(client, world.users[role].username)
     return client
@@ -437,7 +423,7 @@ def test_a_revoked_or_unknown_token_is_refused(app, world):
     assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
     for headers in (bearer, {"Authorization": "Bearer ogt_not-a-token"},
                     {"Authorization": "Basic dXNlcjpwYXNz"}):
-        response = FreshContextClient(app, app.response_class).get("/api/v1/me",
+        response = app.test_client().get("/api/v1/me",
                                                                     headers=headers)
         body = response.get_json()
         assert response.status_code == 401 and body["code"] == 401, headers
