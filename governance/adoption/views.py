@@ -10,11 +10,12 @@ from governance.adoption.forms import adoption_form_class, answers_to_form_data,
 from governance.adoption.models import AdoptionRequest
 from governance.auth.models import Team
 from governance.database import db
-from governance.errors import DomainError, StaleObject, ValidationFailed
+from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
 from governance.web.helpers import (apply_errors, int_list, paginate, request_rules,
                                     unit_of_work)
 from governance.workflow import services as workflow
-from governance.workflow.views import workflow_panel_context
+from governance.workflow.states import EDITABLE_STATES
+from governance.workflow.views import register_kind_pages, workflow_panel_context
 
 bp = Blueprint("adoption", __name__, url_prefix="/adoption")
 
@@ -79,18 +80,31 @@ def new():
     return render_template("adoption/form.html", form=form, item=None)
 
 
+def render_detail(item: AdoptionRequest, **panel) -> str:
+    return render_template("adoption/detail.html", item=item,
+                           **workflow_panel_context(item, **panel))
+
+
+register_kind_pages("adoption", "adoption.detail", render_detail)
+
+
 @bp.get("/<int:request_id>")
 @login_required
 def detail(request_id: int):
-    item = workflow.get_for(current_user, request_id, AdoptionRequest)
-    return render_template("adoption/detail.html", item=item,
-                           **workflow_panel_context(item))
+    return render_detail(workflow.get_for(current_user, request_id, AdoptionRequest))
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(request_id: int):
     item = workflow.get_for(current_user, request_id, AdoptionRequest)
+    if not item.is_requester_side(current_user):
+        raise NotAllowed("Only the requester and their team can edit this request.")
+    if request.method == "GET" and item.state not in EDITABLE_STATES:
+        # (A POST goes on: if the state changed under the user, the version check says so
+        # and their text stays on screen.)
+        flash(f"A request that is {item.state.label.lower()} can no longer be edited.", "warning")
+        return redirect(url_for("adoption.detail", request_id=item.id))
     initial = None
     if request.method == "GET":
         initial = {

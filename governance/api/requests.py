@@ -7,8 +7,8 @@ from flask_smorest import Blueprint
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.api.auth import authenticate_api_request
-from governance.api.schemas import (CommentInputSchema, CommentSchema, CreateRequestSchema,
-                                    EventSchema, ListArgsSchema,
+from governance.api.schemas import (ApiErrorSchema, CommentInputSchema, CommentSchema,
+                                    CreateRequestSchema, EventSchema, ListArgsSchema,
                                     RequestPageSchema, RequestSchema, TransitionSchema,
                                     UpdateRequestSchema)
 from governance.audit import services as audit
@@ -30,7 +30,7 @@ ERRORS = {401: "No or bad token", 403: "Not allowed for your role", 404: "Not fo
 def _document_errors(*codes):
     def decorator(view):
         for code in codes:
-            view = blp.alt_response(code, description=ERRORS[code])(view)
+            view = blp.alt_response(code, schema=ApiErrorSchema, description=ERRORS[code])(view)
         return view
     return decorator
 

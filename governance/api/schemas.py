@@ -7,6 +7,16 @@ from governance.database import MAX_ID
 from governance.workflow.states import TRANSITIONS, State
 
 
+class ApiErrorSchema(Schema):
+    """The one shape of every API error."""
+
+    code = fields.Int(metadata={"description": "The HTTP status code"})
+    status = fields.Str(metadata={"description": "The HTTP status phrase"})
+    message = fields.Str(metadata={"description": "What went wrong, for a person to read"})
+    errors = fields.Dict(keys=fields.Str(), values=fields.Raw(),
+                         metadata={"description": "Per field: what is wrong with it"})
+
+
 class UserSchema(Schema):
     id = fields.Int()
     username = fields.Str()

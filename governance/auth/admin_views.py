@@ -66,7 +66,8 @@ def new_user():
 @role_required(Role.ADMIN)
 def edit_user(user_id: int):
     user = services.get_user(user_id)
-    form = UserForm(obj=user)
+    # As for teams: a POST is read from its own data, never completed with stored values.
+    form = UserForm(obj=user if request.method == "GET" else None)
     form.teams.choices = _team_choices()
     if request.method == "GET":
         form.teams.data = [t.id for t in user.teams]

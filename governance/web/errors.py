@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from governance.database import db
 from governance.errors import DomainError, ValidationFailed
@@ -22,7 +23,10 @@ def error_body(status: int, name: str, message: str, errors: dict | None = None)
 
 def _render(status: int, title: str, message: str):
     if wants_json():
-        return jsonify(error_body(status, title, message)), status
+        response = jsonify(error_body(status, title, message))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response, status
     return render_template("error.html", status=status, title=title, message=message), status
 
 
@@ -32,7 +36,7 @@ def register_error_handlers(app) -> None:
         db.session.rollback()
         if wants_json():
             errors = exc.errors if isinstance(exc, ValidationFailed) else None
-            name = type(exc).__name__
+            name = HTTP_STATUS_CODES.get(exc.status, "Error")
             return jsonify(error_body(exc.status, name, exc.message, errors)), exc.status
         titles = {403: "Not allowed", 404: "Not found", 409: "Conflict", 429: "Slow down"}
         return _render(exc.status, titles.get(exc.status, "Cannot do that"), exc.message)

@@ -22,5 +22,6 @@ class AssignForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=20000)],
+    body = TextAreaField("Comment", validators=[DataRequired("Write a comment first."),
+                                                Length(max=20000)],
                          render_kw={"rows": 3, "placeholder": "Ask a question or add context…"})

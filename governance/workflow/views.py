@@ -1,14 +1,17 @@
 """Pages every request kind shares: the review queue, steps, reviewer, comments."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from governance.audit import services as audit
 from governance.auth.roles import Role
-from governance.errors import DomainError, ValidationFailed
+from governance.errors import DomainError, IllegalTransition, StaleObject, ValidationFailed
 from governance.web.forms import choices
-from governance.web.helpers import paginate, role_required, unit_of_work
+from governance.web.helpers import apply_errors, paginate, role_required, unit_of_work
 from governance.workflow import services
 from governance.workflow.forms import AssignForm, CommentForm, TransitionForm
 from governance.workflow.models import Request
@@ -16,12 +19,24 @@ from governance.workflow.states import TRANSITIONS
 
 bp = Blueprint("workflow", __name__)
 
-# Where each kind's own page lives; later kinds add themselves here.
-DETAIL_ENDPOINTS = {"adoption": "adoption.detail"}
+@dataclass(frozen=True)
+class KindPages:
+    """How the shared views reach a request kind's own page."""
+
+    detail_endpoint: str
+    # render(item, **panel_overrides) -> the kind's detail page as a response body.
+    render_detail: Callable
+
+
+KIND_PAGES: dict[str, KindPages] = {}
+
+
+def register_kind_pages(kind: str, detail_endpoint: str, render_detail: Callable) -> None:
+    KIND_PAGES[kind] = KindPages(detail_endpoint, render_detail)
 
 
 def detail_url(item: Request) -> str:
-    return url_for(DETAIL_ENDPOINTS[item.kind], request_id=item.id)
+    return url_for(KIND_PAGES[item.kind].detail_endpoint, request_id=item.id)
 
 
 def _candidates(item: Request) -> list[Request]:
@@ -30,10 +45,15 @@ def _candidates(item: Request) -> list[Request]:
     return [r for r in linked.values() if services.can_view(r, current_user)]
 
 
-def workflow_panel_context(item: Request) -> dict:
-    """What templates/workflow/_panel.html needs: allowed steps, forms, comments, timeline."""
+def workflow_panel_context(item: Request, *, transition_form: TransitionForm | None = None,
+                           open_step: str | None = None,
+                           comment_form: CommentForm | None = None) -> dict:
+    """What the workflow partials need: allowed steps, forms, comments, timeline.
+
+    A form that failed is passed back in, so what the user typed is shown again."""
     steps = services.allowed_transitions(item, current_user)
-    transition_form = TransitionForm(formdata=None, lock_version=item.version)
+    if transition_form is None:
+        transition_form = TransitionForm(formdata=None, lock_version=item.version)
     assign_form = None
     if current_user.role == Role.OSS_OFFICE and item.state.is_open:
         assign_form = AssignForm(formdata=None, lock_version=item.version,
@@ -41,10 +61,15 @@ def workflow_panel_context(item: Request) -> dict:
         assign_form.reviewer.choices = choices([(0, "— nobody —")] + [
             (u.id, u.display_name) for u in services.office_members()
             if u.id != item.requester_id])
-    return {"steps": steps, "transition_form": transition_form, "assign_form": assign_form,
-            "comment_form": CommentForm(formdata=None),
+    return {"steps": steps, "transition_form": transition_form, "open_step": open_step,
+            "assign_form": assign_form,
+            "comment_form": comment_form or CommentForm(formdata=None),
             "candidates": _candidates(item),
             "events": audit.events_for("request", item.id)}
+
+
+def _render_again(item: Request, status: int, **panel):
+    return KIND_PAGES[item.kind].render_detail(item, **panel), status
 
 
 @bp.get("/requests/<int:request_id>")
@@ -57,11 +82,13 @@ def show(request_id: int):
 @login_required
 def step(request_id: int, name: str):
     item = services.get_for(current_user, request_id)
+    if name not in TRANSITIONS:
+        abort(404)
     form = TransitionForm()
-    label = TRANSITIONS[name].label if name in TRANSITIONS else name
+    label = TRANSITIONS[name].label
     if not form.validate():
         flash("The form was incomplete or expired; please try again.", "danger")
-        return redirect(detail_url(item))
+        return _render_again(item, 400, transition_form=form, open_step=name)
     try:
         with unit_of_work():
             services.transition(item, current_user, name,
@@ -70,7 +97,20 @@ def step(request_id: int, name: str):
                                 conditions=form.conditions.data or "",
                                 expires_on=form.expires_on.data)
     except ValidationFailed as exc:
-        flash(f"{label}: " + " ".join(exc.errors.values()), "danger")
+        apply_errors(form, exc)
+        flash(f"{label}: please correct the marked fields.", "danger")
+        return _render_again(item, 422, transition_form=form, open_step=name)
+    except (StaleObject, IllegalTransition) as exc:
+        # Show the request as it is now, with the text the user wrote still in the form.
+        flash(exc.message, "danger")
+        form.lock_version.data = item.version
+        still_possible = any(t.name == name
+                             for t in services.allowed_transitions(item, current_user))
+        # When the step is gone, offer the reason as a comment rather than dropping it.
+        comment_form = None if still_possible or not form.reason.data else CommentForm(
+            formdata=None, body=form.reason.data)
+        return _render_again(item, 409, transition_form=form, open_step=name,
+                             comment_form=comment_form)
     except DomainError as exc:
         flash(exc.message, "danger")
     else:
@@ -107,17 +147,16 @@ def assign(request_id: int):
 def comment(request_id: int):
     item = services.get_for(current_user, request_id)
     form = CommentForm()
-    if not form.validate():
-        flash("Write a comment first (at most 20,000 characters).", "danger")
-        return redirect(detail_url(item))
-    try:
-        with unit_of_work():
-            services.add_comment(item, current_user, form.body.data)
-    except DomainError as exc:
-        flash(" ".join(getattr(exc, "errors", {}).values()) or exc.message, "danger")
-    else:
-        flash("Comment added.", "success")
-    return redirect(detail_url(item) + "#comments")
+    if form.validate():
+        try:
+            with unit_of_work():
+                services.add_comment(item, current_user, form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Comment added.", "success")
+            return redirect(detail_url(item) + "#comments")
+    return _render_again(item, 422, comment_form=form)
 
 
 @bp.get("/queue")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from werkzeug.http import HTTP_STATUS_CODES
 from sqlalchemy import select
 
 from governance.audit.models import AuditEvent
@@ -34,8 +35,10 @@ def assert_error(response, status: int, *fields: str) -> dict:
     assert isinstance(body, dict)
     assert {"code", "status", "message"} <= set(body) <= ERROR_KEYS, body
     assert body["code"] == status
-    assert isinstance(body["status"], str) and body["status"]
+    assert body["status"] == HTTP_STATUS_CODES[status]  # the standard phrase, every time
     assert isinstance(body["message"], str) and body["message"]
+    if status == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
     if "errors" in body:
         assert isinstance(body["errors"], dict) and body["errors"]
     for name in fields:

@@ -100,10 +100,24 @@ def test_a_decision_without_reason_is_refused_with_a_message(client, people):
     office2 = f.user(Role.OSS_OFFICE, username="otto")
     f.login(client, "otto")
     response = client.post(f"/requests/{item.id}/step/reject",
-                           data={"lock_version": item.version}, follow_redirects=True)
+                           data={"lock_version": item.version})
+    assert response.status_code == 422
     assert "Give the reason" in response.get_data(as_text=True)
     db.session.refresh(item)
     assert item.state == State.IN_REVIEW and office2
+
+
+def test_a_refused_decision_keeps_what_the_reviewer_wrote(client, people):
+    item = f.request_in(State.IN_REVIEW, people["erin"], people["team"], people["olga"])
+    f.login(client, "olga")
+    response = client.post(f"/requests/{item.id}/step/approve_with_conditions",
+                           data={"lock_version": item.version,
+                                 "reason": "A long, careful assessment."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A long, careful assessment." in page
+    assert "State the conditions of this approval." in page
+    assert 'class="mb-2 step-approve_with_conditions" open' in page
 
 
 def test_a_second_decision_on_a_stale_page_is_told_it_changed(client, people):
@@ -113,8 +127,12 @@ def test_a_second_decision_on_a_stale_page_is_told_it_changed(client, people):
     client.post(f"/requests/{item.id}/step/approve", data={"lock_version": seen,
                                                            "reason": "ok"})
     response = client.post(f"/requests/{item.id}/step/reject",
-                           data={"lock_version": seen, "reason": "no"}, follow_redirects=True)
-    assert "changed by someone else" in response.get_data(as_text=True)
+                           data={"lock_version": seen, "reason": "Too risky for us."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "changed by someone else" in page
+    assert "Approved" in page  # the page shows the request as it is now
+    assert "Too risky for us." in page  # offered as a comment, not lost
     db.session.refresh(item)
     assert item.state == State.APPROVED
 
@@ -126,9 +144,19 @@ def test_comments_and_timeline_show_on_the_page(client, people):
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert "Which version exactly?" in page
     assert 'data-testid="timeline"' in page and "Commented" in page and "Submitted" in page
-    blank = client.post(f"/requests/{item.id}/comments", data={"body": "  "},
-                        follow_redirects=True)
-    assert blank.status_code == 200
+    blank = client.post(f"/requests/{item.id}/comments", data={"body": "  "})
+    assert blank.status_code == 422
+    assert "Write a comment first." in blank.get_data(as_text=True)
+
+
+def test_a_comment_too_long_is_refused_and_kept_on_screen(client, people):
+    item = f.request_in(State.SUBMITTED, people["erin"], people["team"])
+    f.login(client, "olga")
+    text = "long thought " * 2000
+    response = client.post(f"/requests/{item.id}/comments", data={"body": text})
+    assert response.status_code == 422
+    assert text.strip()[:200] in response.get_data(as_text=True)
+    assert item.comments == []
 
 
 def test_compare_shows_candidates_side_by_side(client, people):

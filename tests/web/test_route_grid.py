@@ -90,6 +90,26 @@ def _api_transition(case: Case, role: str) -> int:
     return 409 if allowed else 403  # allowed ones are refused for the stale version 0
 
 
+def _web_step(case: Case, role: str) -> Status:
+    step = TRANSITIONS.get(case.values["name"])
+    if step is None:
+        return 404
+    allowed = requester_side(case, role) if step.actor == Actor.REQUESTER else role == OFFICE
+    if not allowed:
+        return 302  # refused with a message, back to the request
+    # Done (302), or shown again with the form: a reason is missing (422), the state or the
+    # version forbids it (409).
+    return frozenset({302, 409, 422})
+
+
+def _web_edit(case: Case, role: str) -> int:
+    if not requester_side(case, role):
+        return 403
+    # Opening the form of a decided request sends the requester back with a message; a post
+    # is read first (an empty one fails validation and is shown again, nothing saved).
+    return 302 if "approved" in case.labels and case.method == "GET" else 200
+
+
 ADMINS = frozenset({ADMIN})
 OFFICE_ONLY = frozenset({OFFICE})
 OFFICE_AND_ADMINS = frozenset({OFFICE, ADMIN})
@@ -112,11 +132,11 @@ EXPECTED: dict[str, Expect] = {
     "adoption.index": Expect(LOGIN, {"GET": 200}),
     "adoption.new": Expect(LOGIN, {"GET": 200, "POST": 200}),
     "adoption.detail": Expect(LOGIN, {"GET": 200}),
-    "adoption.edit": Expect(LOGIN, {"GET": 200, "POST": 200}),
+    "adoption.edit": Expect(LOGIN, {"GET": _web_edit, "POST": _web_edit}),
     "adoption.compare": Expect(LOGIN, {"GET": _compare}),
     "workflow.show": Expect(LOGIN, {"GET": 302}),
-    "workflow.step": Expect(LOGIN, {"POST": 302}),  # done or refused: back with a message
-    "workflow.comment": Expect(LOGIN, {"POST": 302}),
+    "workflow.step": Expect(LOGIN, {"POST": _web_step}),
+    "workflow.comment": Expect(LOGIN, {"POST": 422}),  # the empty comment is shown again
     "workflow.assign": Expect(OFFICE_ONLY, {"POST": 302}),
     "workflow.queue": Expect(OFFICE_ONLY, {"GET": 200}),
     "audit.index": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
