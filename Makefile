@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test setup setup-dev browser db demo bench clean
+.PHONY: run test lint setup setup-dev browser db demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,12 @@ run: demo
 browser:
 	@sh scripts/ensure-chromium.sh
 
-## make test: set up and run the whole suite (SQLite, or TEST_DATABASE_URL)
-test: setup-dev browser
+## make lint: ruff on the package and the tests
+lint: setup-dev
+	$(BIN)/ruff check governance tests app.py
+
+## make test: set up, lint, and run the whole suite (SQLite, or TEST_DATABASE_URL)
+test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -24,9 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A broken policy stops the app here with the file, the line and the reason.
     app.extensions["governance.rules"] = load_request_rules(app.config["POLICIES_DIR"])
 
-    from governance import models  # noqa: F401 - registers every table on the metadata
     from flask_smorest import Api
 
+    from governance import models  # noqa: F401 - registers every table on the metadata
     from governance.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -42,9 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # One Api per app: it holds that app's OpenAPI document.
     api = Api(app)
 
-    from governance.web import register_web
     from governance.api import register_api
     from governance.cli import register_cli
+    from governance.web import register_web
 
     register_web(app)
     register_api(app, api)

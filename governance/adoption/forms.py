@@ -4,8 +4,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from governance.adoption.services import AdoptionInput

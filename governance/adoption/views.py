@@ -11,8 +11,7 @@ from governance.adoption.models import AdoptionRequest
 from governance.auth.models import Team
 from governance.database import db
 from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
-from governance.web.helpers import (apply_errors, int_list, paginate, request_rules,
-                                    unit_of_work)
+from governance.web.helpers import apply_errors, int_list, paginate, request_rules, unit_of_work
 from governance.workflow import services as workflow
 from governance.workflow.states import EDITABLE_STATES
 from governance.workflow.views import register_kind_pages, workflow_panel_context

@@ -7,10 +7,18 @@ from flask_smorest import Blueprint
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.api.auth import authenticate_api_request
-from governance.api.schemas import (ApiErrorSchema, CommentInputSchema, CommentSchema,
-                                    CreateRequestSchema, EventSchema, ListArgsSchema,
-                                    RequestPageSchema, RequestSchema, TransitionSchema,
-                                    UpdateRequestSchema)
+from governance.api.schemas import (
+    ApiErrorSchema,
+    CommentInputSchema,
+    CommentSchema,
+    CreateRequestSchema,
+    EventSchema,
+    ListArgsSchema,
+    RequestPageSchema,
+    RequestSchema,
+    TransitionSchema,
+    UpdateRequestSchema,
+)
 from governance.audit import services as audit
 from governance.database import db
 from governance.errors import NotFound

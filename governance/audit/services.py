@@ -51,7 +51,8 @@ def search_query(*, actor_id: int | None = None, object_type: str | None = None,
 
 
 def known_actions() -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return list(db.session.scalars(query))
 
 
 def _defuse(cell: str) -> str:

@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from governance.auth.roles import Role

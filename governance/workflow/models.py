@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Column, Date, Enum, ForeignKey, Integer, String, Table, Text)
+from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import Team, User

@@ -15,8 +15,7 @@ from governance.audit import services as audit
 from governance.auth.models import User
 from governance.auth.roles import Role
 from governance.database import db, get_by_id, utcnow
-from governance.errors import (IllegalTransition, NotAllowed, NotFound, StaleObject,
-                               ValidationFailed)
+from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
 from governance.workflow.models import Comment, Request
 from governance.workflow.states import TRANSITIONS, Actor, State, Transition
 
@@ -186,7 +185,8 @@ def assign_reviewer(request: Request, actor: User, reviewer: User | None, *,
         raise IllegalTransition("Reviewers can only be assigned to open requests.")
     if reviewer is not None:
         if reviewer.role != Role.OSS_OFFICE or not reviewer.active:
-            raise ValidationFailed({"reviewer": "The reviewer must be an active OSS office member."})
+            raise ValidationFailed(
+                {"reviewer": "The reviewer must be an active OSS office member."})
         if reviewer.id == request.requester_id:
             raise ValidationFailed({"reviewer": "The requester cannot review their own request."})
     before = {"reviewer": request.reviewer.username if request.reviewer else None}

@@ -56,7 +56,7 @@ def test_filters_narrow_the_audit_page(client):
 def test_the_csv_export_follows_the_filters_and_defuses_formulas(client):
     team = f.team()
     engineer = f.user(Role.ENGINEER, teams=[team], username="erin")
-    office = f.user(Role.OSS_OFFICE, username="olga")
+    f.user(Role.OSS_OFFICE, username="olga")
     item = f.request_in(State.SUBMITTED, engineer, team)
     from governance.workflow import services as workflow
     workflow.add_comment(item, engineer, "=HYPERLINK(\"http://evil\")")

@@ -68,7 +68,7 @@ def test_two_office_users_deciding_at_once_exactly_one_wins(app):
 def test_a_requester_editing_while_the_office_decides_is_told(app, rules):
     team = f.team()
     engineer = f.user(Role.ENGINEER, teams=[team])
-    office = f.user(Role.OSS_OFFICE)
+    f.user(Role.OSS_OFFICE)
     item = f.request_in(State.SUBMITTED, engineer, team)
     seen_by_requester = item.version
 

@@ -8,8 +8,7 @@ import pytest
 from governance.audit import services as audit
 from governance.auth.roles import Role
 from governance.database import db
-from governance.errors import (IllegalTransition, NotAllowed, NotFound, StaleObject,
-                               ValidationFailed)
+from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
 from governance.workflow import services as workflow
 from governance.workflow.states import TRANSITIONS, Actor, State
 from tests import factories as f
