@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from governance.audit import services as audit
 from governance.auth import services
 from governance.auth.forms import TeamForm, UserForm
 from governance.auth.models import Team, User
@@ -85,7 +86,8 @@ def edit_user(user_id: int):
         else:
             flash(f"User {user.username} saved.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user,
+                           history=audit.events_for("user", user.id))
 
 
 @bp.get("/teams")
@@ -117,4 +119,5 @@ def edit_team(team_id: int | None):
         else:
             flash(f"Team {team.name} saved.", "success")
             return redirect(url_for("admin.teams"))
-    return render_template("admin/team_form.html", form=form, team=team)
+    return render_template("admin/team_form.html", form=form, team=team,
+                           history=audit.events_for("team", team.id) if team else [])

@@ -9,6 +9,12 @@ from governance.database import db
 from governance.errors import DomainError, ValidationFailed
 
 
+FRIENDLY = {
+    403: "This page is not open to your role. If you need it, ask an administrator.",
+    404: "There is nothing here, or it is not visible to you.",
+}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -53,6 +59,8 @@ def register_error_handlers(app) -> None:
             return jsonify(error_body(exc.code, exc.name, "Invalid input.", flat)), exc.code
         # flask-smorest's abort(..., message=...) keeps the message in exc.data.
         message = (getattr(exc, "data", None) or {}).get("message")
+        if not message and not wants_json():
+            message = FRIENDLY.get(exc.code)
         return _render(exc.code or 500, exc.name, message or exc.description or "")
 
     @app.errorhandler(Exception)

@@ -175,3 +175,14 @@ def test_cli_sets_a_password(runner):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "erin"))
     assert user.check_password("another-good-pw")
+
+
+def test_the_admin_sees_each_users_history(client):
+    f.user(Role.ADMIN, username="root")
+    erin = f.user(Role.ENGINEER, username="erin")
+    f.login(client, "root")
+    client.post(f"/admin/users/{erin.id}", data={
+        "username": "erin", "full_name": "Erin E.", "email": "", "role": "oss_office",
+        "active": "y"})
+    page = client.get(f"/admin/users/{erin.id}").get_data(as_text=True)
+    assert "user_updated" in page and "oss_office" in page and "History" in page
