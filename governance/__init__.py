@@ -46,6 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from governance.cli import register_cli
     from governance.web import register_web
 
+    if app.config["SCAN_BACKEND"] == "celery":
+        from governance.jobs.celery_backend import celery_init_app
+
+        celery_init_app(app)
+
     register_web(app)
     register_api(app, api)
     register_cli(app)

@@ -52,8 +52,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "POLICIES_DIR": os.environ.get(
             "POLICIES_DIR", str(Path(__file__).resolve().parent.parent / "policies")
         ),
-        # Largest request body accepted (forms, API bodies, later archive uploads).
-        "MAX_CONTENT_LENGTH": _int_env("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
+        # Largest request body accepted: an archive upload at most, plus the form around it.
+        "MAX_CONTENT_LENGTH": _int_env("MAX_CONTENT_LENGTH", 201 * 1024 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", False),
@@ -62,6 +62,27 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_LOCKOUT_MINUTES": _int_env("LOGIN_LOCKOUT_MINUTES", 15),
         "PAGE_SIZE": _int_env("PAGE_SIZE", 20),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Scans (README, "Scanning"): where archives and work folders live, the job backend,
+        # the worker pool, and the limits on what an archive may unpack to.
+        "SCANS_DIR": os.environ.get("SCANS_DIR", str(Path(instance_path) / "scans")),
+        "SCAN_BACKEND": os.environ.get("SCAN_BACKEND", "embedded"),
+        # The embedded runner starts with the first request served, and resumes queued and
+        # stale scans; off in the test suite, which starts runners explicitly.
+        "SCAN_AUTOSTART": _bool_env("SCAN_AUTOSTART", True),
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+        "SCAN_PROCESSES": _int_env("SCAN_PROCESSES", os.cpu_count() or 1),
+        "SCAN_FILE_TIMEOUT": _int_env("SCAN_FILE_TIMEOUT", 120),
+        "SCAN_MAX_FILE_BYTES": _int_env("SCAN_MAX_FILE_BYTES", 5 * 1024 * 1024),
+        "SCAN_STALE_SECONDS": _int_env("SCAN_STALE_SECONDS", 180),
+        "SCAN_MAX_ATTEMPTS": _int_env("SCAN_MAX_ATTEMPTS", 3),
+        "EXTRACT_MAX_ARCHIVE_BYTES": _int_env("EXTRACT_MAX_ARCHIVE_BYTES", 200 * 1024 * 1024),
+        "EXTRACT_MAX_TOTAL_BYTES": _int_env("EXTRACT_MAX_TOTAL_BYTES", 1024 * 1024 * 1024),
+        "EXTRACT_MAX_FILES": _int_env("EXTRACT_MAX_FILES", 20000),
+        "EXTRACT_MAX_RATIO": _int_env("EXTRACT_MAX_RATIO", 100),
+        "EXTRACT_MAX_DEPTH": _int_env("EXTRACT_MAX_DEPTH", 3),
+        "FETCH_TIMEOUT": _int_env("FETCH_TIMEOUT", 60),
+        "PYPI_URL": os.environ.get("PYPI_URL", "https://pypi.org"),
+        "NPM_REGISTRY_URL": os.environ.get("NPM_REGISTRY_URL", "https://registry.npmjs.org"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
         # flask-smorest: the OpenAPI document at /api/v1/openapi.json

@@ -3,4 +3,5 @@ from governance.adoption.models import AdoptionRequest  # noqa: F401
 from governance.audit.models import AuditEvent  # noqa: F401
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User  # noqa: F401
 from governance.components.models import Component  # noqa: F401
+from governance.scans.models import Archive, FileResult, Scan, ScanFile  # noqa: F401
 from governance.workflow.models import Comment, Request  # noqa: F401

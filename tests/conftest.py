@@ -45,6 +45,7 @@ def app(tmp_path_factory):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # Throttling is tested on its own with a small limit.
         "LOGIN_MAX_FAILURES": 5,
+        "SCAN_AUTOSTART": False,
     })
     app.test_client_class = FreshContextClient
     with app.app_context():
@@ -92,3 +93,13 @@ def runner(app):
 @pytest.fixture
 def rules(app):
     return app.extensions["governance.rules"]
+
+
+@pytest.fixture(scope="session")
+def scan_pool(tmp_path_factory):
+    """One real scan worker (scancode's license index loads once for the whole run)."""
+    from governance.scanning.workers import ScanWorkerPool
+
+    with ScanWorkerPool(1, file_timeout=60,
+                        temp_dir=str(tmp_path_factory.mktemp("scancode-temp"))) as pool:
+        yield pool

@@ -11,6 +11,7 @@ from governance.adoption.models import AdoptionRequest
 from governance.auth.models import Team
 from governance.database import db
 from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
+from governance.scans.views import scan_panel_context
 from governance.web.helpers import apply_errors, int_list, paginate, request_rules, unit_of_work
 from governance.workflow import services as workflow
 from governance.workflow.states import EDITABLE_STATES
@@ -80,7 +81,7 @@ def new():
 
 
 def render_detail(item: AdoptionRequest, **panel) -> str:
-    return render_template("adoption/detail.html", item=item,
+    return render_template("adoption/detail.html", item=item, **scan_panel_context(item),
                            **workflow_panel_context(item, **panel))
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 def register_api(app, api) -> None:
     from governance.api.me import blp as me_blp
     from governance.api.requests import blp as requests_blp
+    from governance.api.scans import blp as scans_blp
     from governance.extensions import csrf
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "A personal API token, created on the API tokens page."})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blp in (requests_blp, me_blp):
+    for blp in (requests_blp, scans_blp, me_blp):
         csrf.exempt(blp)  # token-authenticated, no cookies: CSRF does not apply
         api.register_blueprint(blp)

@@ -41,6 +41,13 @@ def register_web(app) -> None:
             return None
 
     app.after_request(add_security_headers)
+
+    if app.config["SCAN_BACKEND"] == "embedded" and app.config["SCAN_AUTOSTART"]:
+        from governance.jobs.embedded import start_with_app
+
+        @app.before_request
+        def _start_scan_runner():
+            start_with_app(app)  # once: later calls find the running runner
     register_error_handlers(app)
 
     @app.context_processor
@@ -56,8 +63,9 @@ def register_web(app) -> None:
     from governance.audit.views import bp as audit_bp
     from governance.auth.admin_views import bp as admin_bp
     from governance.auth.views import bp as auth_bp
+    from governance.scans.views import bp as scans_bp
     from governance.web.views import bp as main_bp
     from governance.workflow.views import bp as workflow_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, audit_bp, scans_bp):
         app.register_blueprint(blueprint)

@@ -8,7 +8,6 @@ from werkzeug.http import HTTP_STATUS_CODES
 from governance.database import db
 from governance.errors import DomainError, ValidationFailed
 
-
 FRIENDLY = {
     403: "This page is not open to your role. If you need it, ask an administrator.",
     404: "There is nothing here, or it is not visible to you.",

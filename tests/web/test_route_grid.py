@@ -31,6 +31,7 @@ from governance.auth import services as auth
 from governance.auth.models import ApiToken, LoginSession
 from governance.auth.roles import Role
 from governance.database import db
+from governance.scans.models import Scan, ScanFile, ScanState
 from governance.workflow.models import Comment, Request
 from governance.workflow.states import TRANSITIONS, Actor, State
 from tests import factories as f
@@ -110,6 +111,10 @@ def _web_edit(case: Case, role: str) -> int:
     return 302 if "approved" in case.labels and case.method == "GET" else 200
 
 
+def _scan_file(case: Case, role: str) -> int:
+    return 200 if "submitted" in case.labels else 404  # the file belongs to that scan
+
+
 ADMINS = frozenset({ADMIN})
 OFFICE_ONLY = frozenset({OFFICE})
 OFFICE_AND_ADMINS = frozenset({OFFICE, ADMIN})
@@ -150,6 +155,15 @@ EXPECTED: dict[str, Expect] = {
     "api_requests.add_comment": Expect(API, {"POST": 201}),
     "api_requests.list_events": Expect(API, {"GET": 200}),
     "api_requests.fire_transition": Expect(API, {"POST": _api_transition}),
+    # Empty form: refused with a message (no source, or not allowed), back to the request.
+    "scans.start": Expect(LOGIN, {"POST": 302}),
+    "scans.status": Expect(LOGIN, {"GET": 200}),
+    "scans.show": Expect(LOGIN, {"GET": 200}),
+    "scans.files": Expect(LOGIN, {"GET": 200}),
+    "scans.file": Expect(LOGIN, {"GET": _scan_file}),
+    "api_scans.start_scan": Expect(API, {"POST": 422}),
+    "api_scans.get_scan": Expect(API, {"GET": 200}),
+    "api_scans.list_scan_files": Expect(API, {"GET": 200}),
 }
 
 # Bodies sent to API writes besides the empty one: valid in shape, so that the visibility and
@@ -200,6 +214,13 @@ def world():
         victim_token=auth.create_token(users[TEAMMATE], "teammate's CI")[0],
         own_tokens={}, secrets={},
     )
+    w.draft_scan = Scan(request=w.draft, state=ScanState.SUCCEEDED, summary={"files": 1})
+    w.scan = Scan(request=w.submitted, state=ScanState.SUCCEEDED,
+                  summary={"files": 1, "detected": [], "holders": []})
+    db.session.add_all([w.draft_scan, w.scan])
+    db.session.flush()
+    w.scan_file = ScanFile(scan_id=w.scan.id, path="pkg/LICENSE", status="scanned")
+    db.session.add(w.scan_file)
     for role, user in users.items():
         w.own_tokens[role] = auth.create_token(user, "to revoke")[0]
         w.secrets[role] = auth.create_token(user, "grid")[1]
@@ -253,6 +274,11 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     if variable == "token_id":
         return [("own token", None), ("someone else's token", w.victim_token.id),
                 ("missing", MISSING), ("too large", TOO_LARGE)]  # None: filled per role
+    if variable == "scan_id":
+        return [("draft", w.draft_scan.id), ("submitted", w.scan.id), ("missing", MISSING),
+                ("too large", TOO_LARGE)]
+    if variable == "file_id":
+        return [("file of the submitted request's scan", w.scan_file.id)]
     if variable == "name":
         return [(name, name) for name in [*TRANSITIONS, UNKNOWN_STEP]]
     if variable == "filename" and endpoint in STATIC_FILES:

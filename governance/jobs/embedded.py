@@ -1,0 +1,91 @@
+"""The embedded backend: one thread in the app's process takes scan ids from a queue and runs
+them with a pool of scan worker processes, started on the first scan and kept for the next.
+
+The thread also re-queues stale scans every minute, so a scan whose process died is picked up
+again when the app comes back.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+
+from governance.database import db
+
+log = logging.getLogger(__name__)
+RECOVERY_INTERVAL = 60
+_runners: dict[int, "EmbeddedRunner"] = {}
+_lock = threading.Lock()
+
+
+class EmbeddedRunner:
+    def __init__(self, app):
+        self.app = app
+        self.queue: queue.Queue[int] = queue.Queue()
+        self.pool = None
+        self.thread = threading.Thread(target=self._loop, name="scan-runner", daemon=True)
+        self.thread.start()
+
+    def submit(self, scan_id: int) -> None:
+        self.queue.put(scan_id)
+
+    def _pool(self, config):
+        if self.pool is None:
+            from governance.scanning.workers import ScanWorkerPool
+
+            self.pool = ScanWorkerPool(config.settings.processes,
+                                       file_timeout=config.settings.file_timeout,
+                                       temp_dir=str(config.scans_dir / "tmp"))
+            self.pool.start()
+        return self.pool
+
+    def _recover(self) -> None:
+        from governance.jobs import scan_config
+        from governance.scans import services
+
+        for scan_id in services.recover_stale(scan_config()) + services.queued_scan_ids():
+            self.queue.put(scan_id)
+
+    def _loop(self) -> None:
+        from governance.jobs import scan_config
+        from governance.scans import services
+
+        last_recovery = 0.0
+        while True:
+            if time.monotonic() - last_recovery > RECOVERY_INTERVAL:
+                with self.app.app_context():
+                    try:
+                        self._recover()
+                    except Exception:  # noqa: BLE001 - keep the runner alive; logged
+                        log.exception("scan recovery failed")
+                    finally:
+                        db.session.remove()
+                last_recovery = time.monotonic()
+            try:
+                scan_id = self.queue.get(timeout=5)
+            except queue.Empty:
+                continue
+            with self.app.app_context():
+                try:
+                    config = scan_config()
+                    services.run_scan(scan_id, config, self._pool(config))
+                except Exception:  # noqa: BLE001 - one broken scan must not stop the runner
+                    log.exception("scan %s failed unexpectedly", scan_id)
+                    db.session.rollback()
+                    services.fail_unexpectedly(scan_id)
+                finally:
+                    db.session.remove()
+
+
+def runner_for(app) -> EmbeddedRunner:
+    """The app's runner, started on first use."""
+    with _lock:
+        if id(app) not in _runners:
+            _runners[id(app)] = EmbeddedRunner(app)
+        return _runners[id(app)]
+
+
+def start_with_app(app) -> None:
+    """Start the runner when the app serves (make run), so queued and stale scans resume."""
+    runner_for(app)

@@ -1,0 +1,107 @@
+"""A scan's summary, computed by scancode's own post-scan plugins on the per-file results.
+
+The per-file results (in scancode's JSON shape) are loaded into a commoncode VirtualCodebase;
+then scancode's package assembly, file classification and summary plugins run on it as they
+would after `scancode --classify --summary --license-clarity-score`. Runs in a scan worker.
+"""
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+
+from governance.scanning.expressions import category_of_keys, to_spdx
+
+# Fields every resource carries in a scancode JSON scan; the plugins expect them.
+RESOURCE_DEFAULTS = {
+    "detected_license_expression": None, "detected_license_expression_spdx": None,
+    "license_detections": [], "license_clues": [], "percentage_of_license_text": 0,
+    "copyrights": [], "holders": [], "authors": [], "package_data": [],
+    "for_packages": [], "scan_errors": [],
+}
+
+
+def _scan_document(files: list[dict]) -> dict:
+    """A scancode JSON document: the files with their directories, paths under one root."""
+    resources, directories = [], set()
+    for entry in files:
+        path = entry["path"]
+        name = posixpath.basename(path)
+        base, ext = posixpath.splitext(name)
+        resource = dict(RESOURCE_DEFAULTS)
+        resource.update(entry)
+        resource.update({"type": "file", "name": name, "base_name": base, "extension": ext})
+        resources.append(resource)
+        parent = posixpath.dirname(path)
+        while parent:
+            directories.add(parent)
+            parent = posixpath.dirname(parent)
+    for directory in directories:
+        name = posixpath.basename(directory)
+        resources.append(dict(RESOURCE_DEFAULTS, path=directory, type="directory", name=name,
+                              base_name=name, extension="", size=0))
+    return {"headers": [], "files": sorted(resources, key=lambda r: r["path"])}
+
+
+def _run_plugins(document: dict):
+    from commoncode.resource import VirtualCodebase
+    from packagedcode.plugin_package import PackageScanner
+    from summarycode.classify_plugin import FileClassifier
+    from summarycode.summarizer import ScanSummary
+
+    # The attributes these plugins declare, as scancode's CLI would set them up.
+    codebase = VirtualCodebase(
+        location=document,
+        codebase_attributes={**PackageScanner.codebase_attributes,
+                             **ScanSummary.codebase_attributes},
+        resource_attributes=dict(FileClassifier.resource_attributes),
+    )
+    PackageScanner().process_codebase(codebase)
+    FileClassifier().process_codebase(codebase, classify=True)
+    ScanSummary().process_codebase(codebase, summary=True)
+    packages = list(getattr(codebase.attributes, "packages", None) or [])
+    return codebase.attributes.summary, packages
+
+
+def summarize(payload: dict) -> dict:
+    """payload: {"files": [per-file results with "path"], "errors": int, "skipped": int}.
+
+    Returns the summary the app stores and `flask scan` prints."""
+    files = payload["files"]
+    # The root folder of the scan is not a file of the package: strip it from the counts.
+    summary, packages = _run_plugins(_scan_document(files)) if files else ({}, [])
+    declared = summary.get("declared_license_expression")
+    detected = Counter()
+    for entry in files:
+        if entry.get("detected_license_expression"):
+            detected[entry["detected_license_expression"]] += 1
+    holders = Counter()
+    for entry in files:
+        for holder in {h["holder"] for h in entry.get("holders") or []}:
+            holders[holder] += 1
+    clarity = summary.get("license_clarity_score") or {}
+    return {
+        "declared_license_expression": declared,
+        "declared_license_expression_spdx": to_spdx(declared),
+        "declared_license_category": category_of_keys(declared),
+        "declared_holder": summary.get("declared_holder") or "",
+        "primary_language": summary.get("primary_language"),
+        "detected": [
+            {"license_expression": expression, "license_expression_spdx": to_spdx(expression),
+             "category": category_of_keys(expression), "files": count}
+            for expression, count in sorted(detected.items(), key=lambda x: (-x[1], x[0]))
+        ],
+        "holders": [{"holder": holder, "files": count}
+                    for holder, count in sorted(holders.items(), key=lambda x: (-x[1], x[0]))],
+        "clarity_score": clarity.get("score"),
+        "clarity": clarity,
+        "packages": [{
+            "purl": p.get("purl"), "type": p.get("type"), "name": p.get("name"),
+            "version": p.get("version"),
+            "declared_license_expression": p.get("declared_license_expression"),
+            "declared_license_expression_spdx": p.get("declared_license_expression_spdx"),
+            "homepage_url": p.get("homepage_url"), "datafile_paths": p.get("datafile_paths"),
+        } for p in packages],
+        "files": len(files),
+        "errors": payload.get("errors", 0),
+        "skipped": payload.get("skipped", 0),
+    }

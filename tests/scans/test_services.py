@@ -1,0 +1,180 @@
+"""Scans as the app runs them: intake, the job, reuse, caching, recovery, findings."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from governance.audit import services as audit
+from governance.auth.roles import Role
+from governance.database import db, utcnow
+from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
+from governance.jobs import scan_config
+from governance.scans import services
+from governance.scans.models import FileResult, Scan, ScanFile, ScanState
+from governance.workflow.states import State
+from tests import factories as f
+from tests.scans.archives import tar_gz, tiny_package_files
+
+
+@pytest.fixture
+def people():
+    team = f.team("Payments")
+    return {"team": team, "erin": f.user(Role.ENGINEER, teams=[team], username="erin"),
+            "olga": f.user(Role.OSS_OFFICE, username="olga"),
+            "otto": f.user(Role.ENGINEER, teams=[f.team("Data")], username="otto")}
+
+
+@pytest.fixture
+def item(people):
+    return f.request_in(State.SUBMITTED, people["erin"], people["team"],
+                        purl="pkg:pypi/tinypkg@1.0.0")
+
+
+def _upload(tmp_path, name="tinypkg-1.0.0.tar.gz", **kw):
+    path = tar_gz(tmp_path / name, tiny_package_files(**kw))
+    return io.BytesIO(path.read_bytes()), name
+
+
+def _scan(item, user, tmp_path, **kw):
+    stream, name = _upload(tmp_path, **kw)
+    scan = services.start_scan(item, user, scan_config(), upload=stream, upload_name=name)
+    db.session.commit()
+    return scan
+
+
+def _files(scan):
+    return {r.path: r for r in db.session.scalars(
+        select(ScanFile).where(ScanFile.scan_id == scan.findings_scan_id))}
+
+
+def test_a_scan_finds_the_packages_licenses_holders_and_manifest(item, people, tmp_path,
+                                                                 scan_pool):
+    scan = _scan(item, people["erin"], tmp_path)
+    assert scan.state == ScanState.QUEUED
+    services.run_scan(scan.id, scan_config(), scan_pool)
+    db.session.refresh(scan)
+    assert scan.state == ScanState.SUCCEEDED, scan.error
+    summary = scan.summary
+    assert summary["declared_license_expression"] == "mit"
+    assert summary["declared_license_expression_spdx"] == "MIT"
+    detected = {d["license_expression_spdx"]: d["files"] for d in summary["detected"]}
+    assert detected["MIT"] >= 2 and detected["Apache-2.0"] == 1
+    assert {"Jane Doe", "Acme Corp."} <= {h["holder"] for h in summary["holders"]}
+    assert summary["files"] == 6 and summary["errors"] == 0
+    assert summary["clarity_score"] >= 80
+    files = _files(scan)
+    assert files["tinypkg-1.0.0/tinypkg/vendored.py"].license_expression == "apache-2.0"
+    # Identical content inside one archive is analysed once.
+    statuses = {files[p].status for p in ("tinypkg-1.0.0/docs/same.txt",
+                                          "tinypkg-1.0.0/docs/copy-of-same.txt")}
+    assert statuses == {"scanned", "duplicate"}
+    actions = [e.action for e in audit.events_for("request", item.id)]
+    assert actions[-2:] == ["scan_queued", "scan_succeeded"]
+
+
+def test_an_identical_archive_reuses_the_earlier_scan(item, people, tmp_path, scan_pool):
+    first = _scan(item, people["erin"], tmp_path)
+    services.run_scan(first.id, scan_config(), scan_pool)
+    second = _scan(item, people["erin"], tmp_path)
+    services.run_scan(second.id, scan_config(), scan_pool)
+    db.session.refresh(second)
+    assert second.state == ScanState.SUCCEEDED
+    assert second.reused_from_id == first.id
+    assert second.summary == db.session.get(Scan, first.id).summary
+    assert len(_files(second)) == 6
+
+
+def test_the_next_version_only_analyses_what_changed(item, people, tmp_path, scan_pool):
+    first = _scan(item, people["erin"], tmp_path)
+    services.run_scan(first.id, scan_config(), scan_pool)
+    cached_before = db.session.scalar(select(func.count()).select_from(FileResult))
+    # 1.0.1: same files except the version line and PKG-INFO; the root folder is renamed too.
+    second = _scan(item, people["erin"], tmp_path, name="tinypkg-1.0.1.tar.gz",
+                   version="1.0.1")
+    services.run_scan(second.id, scan_config(), scan_pool)
+    files = _files(db.session.get(Scan, second.id))
+    scanned = sorted(p.split("/", 1)[1] for p, r in files.items() if r.status == "scanned")
+    assert scanned == ["PKG-INFO", "tinypkg/__init__.py"]
+    assert db.session.scalar(select(func.count()).select_from(FileResult)) == cached_before + 2
+
+
+def test_running_a_scan_again_is_idempotent(item, people, tmp_path, scan_pool):
+    scan = _scan(item, people["erin"], tmp_path)
+    services.run_scan(scan.id, scan_config(), scan_pool)
+    assert services.run_scan(scan.id, scan_config(), scan_pool) is None  # not queued: no-op
+    scan.state = ScanState.QUEUED
+    db.session.commit()
+    services.run_scan(scan.id, scan_config(), scan_pool)
+    assert db.session.scalar(select(func.count()).select_from(ScanFile)
+                             .where(ScanFile.scan_id == scan.id)) == 6
+
+
+def test_a_stale_scan_is_queued_again_then_fails_after_its_attempts(item, people, tmp_path):
+    scan = _scan(item, people["erin"], tmp_path)
+    config = scan_config()
+    scan.state, scan.attempts = ScanState.RUNNING, 1
+    scan.heartbeat_at = utcnow() - timedelta(seconds=config.stale_seconds + 5)
+    db.session.commit()
+    assert services.recover_stale(config) == [scan.id]
+    assert db.session.get(Scan, scan.id).state == ScanState.QUEUED
+    scan.state, scan.attempts = ScanState.RUNNING, config.max_attempts
+    db.session.commit()
+    assert services.recover_stale(config) == []
+    stored = db.session.get(Scan, scan.id)
+    assert stored.state == ScanState.FAILED and "giving up" in stored.error
+
+
+def test_a_fresh_heartbeat_is_left_alone(item, people, tmp_path):
+    scan = _scan(item, people["erin"], tmp_path)
+    scan.state, scan.heartbeat_at = ScanState.RUNNING, utcnow()
+    db.session.commit()
+    assert services.recover_stale(scan_config()) == []
+
+
+def test_a_limit_hit_fails_the_scan_with_the_reason(item, people, tmp_path, scan_pool, app):
+    many = {f"tinypkg-1.0.0/f{i}.txt": f"file {i}\n" for i in range(60)}
+    scan = _scan(item, people["erin"], tmp_path, extra=many)
+    app.config["EXTRACT_MAX_FILES"] = 50
+    try:
+        services.run_scan(scan.id, scan_config(), scan_pool)
+    finally:
+        app.config["EXTRACT_MAX_FILES"] = 20000
+    db.session.refresh(scan)
+    assert scan.state == ScanState.FAILED
+    assert "50" in scan.error and "limit" in scan.error.lower()
+    assert audit.events_for("request", item.id)[-1].action == "scan_failed"
+
+
+def test_starting_a_scan_needs_a_source_and_the_right_people(item, people, tmp_path):
+    config = scan_config()
+    with pytest.raises(ValidationFailed):
+        services.start_scan(item, people["erin"], config)
+    with pytest.raises(ValidationFailed):
+        services.start_scan(item, people["erin"], config, source="flask 3")
+    with pytest.raises(ValidationFailed):
+        services.start_scan(item, people["erin"], config, upload=io.BytesIO(b""),
+                            upload_name="empty.tar.gz")
+    with pytest.raises(NotAllowed):
+        services.start_scan(item, people["otto"], config, source="pkg:pypi/tinypkg@1.0.0")
+    scan = services.start_scan(item, people["olga"], config, source="pkg:pypi/tinypkg@1.0.0")
+    db.session.commit()
+    with pytest.raises(IllegalTransition):
+        services.ensure_scannable(item, people["erin"])
+    assert scan.source == "pkg:pypi/tinypkg@1.0.0"
+
+
+def test_findings_filter_by_license_path_and_status(item, people, tmp_path, scan_pool):
+    scan = _scan(item, people["erin"], tmp_path)
+    services.run_scan(scan.id, scan_config(), scan_pool)
+
+    def paths(**kw):
+        return [r.path.split("/", 1)[1] for r in db.session.scalars(
+            services.files_query(scan, **kw))]
+
+    assert paths(license_expression="apache-2.0") == ["tinypkg/vendored.py"]
+    assert paths(path="DOCS/") == ["docs/copy-of-same.txt", "docs/same.txt"]
+    assert paths(status="duplicate") == ["docs/same.txt"]  # the first in path order is scanned
+    assert "docs/same.txt" in paths(license_expression="none")
