@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from governance.database import db
 scans_cli = AppGroup("scans", help="Background scans.")
 
 
-def _progress_bar(stream=sys.stderr):
+def _progress_bar():
     def show(done: int, total: int) -> None:
         width = 30
         filled = int(width * done / total) if total else 0
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
-        stream.flush()
+        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files",
+                   err=True, nl=False)
     return show
 
 

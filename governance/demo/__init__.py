@@ -13,6 +13,8 @@ from flask import current_app
 from governance.adoption import services as adoption
 from governance.auth import services as auth
 from governance.database import db
+from governance.scans import services as scan_services
+from governance.scans.services import ScanConfig
 from governance.workflow import services as workflow
 
 USERS = [
@@ -104,5 +106,10 @@ def load() -> dict[str, tuple[str, str]]:
 
     _request(bob, teams["Data"], "pkg:cargo/serde@1.0.203", "distributed", "static",
              "Serialization for the data export agent.", submit=False)
+    # Scans of two decided packages, fetched from PyPI and npm by the scan runner once the
+    # app serves (offline, they fail with the reason shown on the request).
+    config = ScanConfig.from_mapping(current_app.config)
+    for item in (approved, conditional):
+        scan_services.start_scan(item, olivia, config, source=item.component.purl)
     db.session.commit()
     return passwords

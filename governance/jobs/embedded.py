@@ -22,13 +22,29 @@ _lock = threading.Lock()
 class EmbeddedRunner:
     def __init__(self, app):
         self.app = app
-        self.queue: queue.Queue[int] = queue.Queue()
+        self.queue: queue.Queue[int | None] = queue.Queue()
         self.pool = None
+        self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="scan-runner", daemon=True)
         self.thread.start()
 
     def submit(self, scan_id: int) -> None:
         self.queue.put(scan_id)
+
+    def stop(self, timeout: float = 60) -> None:
+        """Let the scan in hand finish, then end the thread and the worker processes; the
+        next runner_for(app) starts a fresh runner (and recovers again)."""
+        self.stopping.set()
+        self.queue.put(None)  # wakes the thread at once
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise TimeoutError(f"The scan runner was still busy after {timeout:.0f} s.")
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+        with _lock:
+            if _runners.get(id(self.app)) is self:
+                del _runners[id(self.app)]
 
     def _pool(self, config):
         if self.pool is None:
@@ -52,7 +68,7 @@ class EmbeddedRunner:
         from governance.scans import services
 
         last_recovery = 0.0
-        while True:
+        while not self.stopping.is_set():
             if time.monotonic() - last_recovery > RECOVERY_INTERVAL:
                 with self.app.app_context():
                     try:
@@ -66,6 +82,8 @@ class EmbeddedRunner:
                 scan_id = self.queue.get(timeout=5)
             except queue.Empty:
                 continue
+            if scan_id is None or self.stopping.is_set():
+                break
             with self.app.app_context():
                 try:
                     config = scan_config()

@@ -1,0 +1,122 @@
+"""The Celery backend end to end: a real worker process, a real Redis broker, the test's
+database and scans folder, and the scan the worker runs."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from governance import create_app
+from governance.audit import services as audit
+from governance.auth.models import User
+from governance.auth.roles import Role
+from governance.database import db
+from governance.jobs import enqueue, scan_config
+from governance.scans import services
+from governance.scans.models import ScanFile, ScanState
+from governance.workflow.models import Request
+from governance.workflow.states import State
+from tests import factories as f
+from tests.jobs.helpers import ROOT, children_of, tail, wait_for_scan, wait_until_gone
+from tests.scans.archives import tar_gz, tiny_package_files
+
+# A database of its own on the local Redis, emptied before and after: nothing else's queue.
+BROKER_URL = "redis://127.0.0.1:6379/11"
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        pytest.skip(f"No Redis server at 127.0.0.1:6379 for the Celery broker ({exc}).")
+    client.flushdb()
+    yield BROKER_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def worker(app, broker, tmp_path):
+    """`celery -A governance.jobs.worker worker --pool solo` on the test's database."""
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               SCAN_BACKEND="celery", CELERY_BROKER_URL=broker,
+               SCANS_DIR=app.config["SCANS_DIR"], SCAN_PROCESSES="1",
+               INSTANCE_PATH=str(tmp_path / "worker-instance"), SECRET_KEY="x")
+    log_path = tmp_path / "worker.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "governance.jobs.worker", "worker",
+             "--pool", "solo", "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = log_path
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def celery_app(app, broker, tmp_path):
+    """The app as a web process configured for Celery would be, on the same database."""
+    celery_flask_app = create_app({
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SCAN_BACKEND": "celery", "CELERY_BROKER_URL": broker,
+        "SCANS_DIR": app.config["SCANS_DIR"], "SCAN_AUTOSTART": False,
+        "INSTANCE_PATH": str(tmp_path / "web-instance"), "SECRET_KEY": "x",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    yield celery_flask_app
+    celery_flask_app.extensions["celery"].close()
+    with celery_flask_app.app_context():
+        db.engine.dispose()
+
+
+def test_a_scan_enqueued_for_celery_is_run_by_a_worker(celery_app, worker, tmp_path):
+    team = f.team("Payments")
+    erin = f.user(Role.ENGINEER, teams=[team], username="erin")
+    item = f.request_in(State.SUBMITTED, erin, team, purl="pkg:pypi/tinypkg@1.0.0")
+    archive = tar_gz(tmp_path / "tinypkg-1.0.0.tar.gz", tiny_package_files())
+
+    with celery_app.app_context():
+        scan = services.start_scan(db.session.get(Request, item.id),
+                                   db.session.get(User, erin.id), scan_config(),
+                                   upload=io.BytesIO(archive.read_bytes()),
+                                   upload_name=archive.name)
+        db.session.commit()
+        enqueue(scan.id)
+        # The worker loads scancode's license index (5 to 10 s) before its first file.
+        done = wait_for_scan(scan.id, lambda s: s.is_finished, timeout=120)
+        assert done.state == ScanState.SUCCEEDED, (
+            f"{done.state} {done.error!r}; worker log:\n{tail(worker.log_path)}")
+        summary = done.summary
+        files = {r.path: r for r in db.session.scalars(
+            select(ScanFile).where(ScanFile.scan_id == scan.id))}
+        db.session.remove()
+
+    assert done.attempts == 1
+    assert summary["declared_license_expression"] == "mit"
+    assert summary["declared_license_expression_spdx"] == "MIT"
+    assert summary["files"] == 6 and summary["errors"] == 0
+    assert files["tinypkg-1.0.0/tinypkg/vendored.py"].license_expression == "apache-2.0"
+    assert files["tinypkg-1.0.0/LICENSE"].license_expression == "mit"
+    actions = [e.action for e in audit.events_for("request", item.id)]
+    assert actions[-2:] == ["scan_queued", "scan_succeeded"]
+
+    # The scan workers are the worker's children; none outlives it.
+    spawned = {pid: cmd for pid, cmd in children_of(worker.pid).items()
+               if "multiprocessing" in cmd}
+    assert any("spawn_main" in cmd for cmd in spawned.values()), children_of(worker.pid)
+    worker.terminate()
+    worker.wait(30)
+    assert wait_until_gone(spawned, timeout=10) == []
