@@ -19,6 +19,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path, test_config))
 
+    # scancode creates a scancode-tk-* folder on first import (the license metadata the pages
+    # use imports it): keep it in the app's own scans folder rather than the system's /tmp.
+    scancode_temp = Path(app.config["SCANS_DIR"]) / "tmp"
+    scancode_temp.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SCANCODE_TEMP", str(scancode_temp))
+
     from governance.rules.forms import load_request_rules
 
     # A broken policy stops the app here with the file, the line and the reason.

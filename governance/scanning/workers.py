@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -19,6 +21,11 @@ from governance.scanning.scancode_adapter import SCANNERS, FileScan
 # spawn, not fork: the parent may be a threaded web server, and a forked copy of its locks
 # and sockets is trouble. Workers import only this pure package, never Flask.
 CONTEXT = multiprocessing.get_context("spawn")
+
+
+def _ensure_dir(path: str) -> str:
+    os.makedirs(path, exist_ok=True)
+    return path
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,9 @@ class ScanWorkerPool:
                  kill_after: float | None = None):
         self.processes = max(1, processes)
         self.file_timeout = file_timeout
-        self.temp_dir = temp_dir
+        # A folder of this pool's own under temp_dir: scancode leaves a scancode-tk-* folder
+        # per process start, and close() removes them all.
+        self.temp_dir = tempfile.mkdtemp(prefix="pool-", dir=_ensure_dir(temp_dir))
         # Every scanner may use its whole timeout; past that, only a stuck regex is left.
         self.kill_after = kill_after or file_timeout * len(SCANNERS) + 30
         self.workers: list[_Worker] = []
@@ -113,6 +122,7 @@ class ScanWorkerPool:
             if worker.process.is_alive():
                 worker.kill()
         self.workers = []
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()

@@ -1,0 +1,71 @@
+"""The embedded backend: a runner thread in the app's process with its own scan workers,
+fed by enqueue() and by the recovery it runs when it starts."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from governance.database import db, utcnow
+from governance.jobs import enqueue, scan_config
+from governance.jobs.embedded import runner_for
+from governance.scans import services
+from governance.scans.models import ScanState
+from tests.jobs.helpers import wait_for_scan
+from tests.scans.archives import tar_gz, tiny_package_files
+
+# The runner's pool loads scancode's license index (5 to 10 s) before its first file.
+TIMEOUT = 90
+
+
+@pytest.fixture
+def embedded(app, monkeypatch):
+    """The test starts the app's runner (by enqueue or runner_for); it is stopped after, with
+    its thread and scan workers, so the next runner_for(app) is a fresh start."""
+    monkeypatch.setitem(app.config, "SCAN_BACKEND", "embedded")
+    monkeypatch.setitem(app.config, "SCAN_PROCESSES", 1)
+    yield
+    runner = runner_for(app)
+    processes = [w.process for w in runner.pool.workers] if runner.pool else []
+    runner.stop()
+    assert not runner.thread.is_alive()
+    assert not any(p.is_alive() for p in processes)
+    assert runner_for(app) is not runner
+    runner_for(app).stop()
+
+
+def _queued_scan(tmp_path, version="1.0.0"):
+    archive = tar_gz(tmp_path / f"tinypkg-{version}.tar.gz", tiny_package_files(version))
+    scan = services.start_scan(None, None, scan_config(),
+                               upload=io.BytesIO(archive.read_bytes()),
+                               upload_name=archive.name)
+    db.session.commit()
+    return scan
+
+
+def test_an_enqueued_scan_is_run_by_the_apps_runner(embedded, tmp_path):
+    scan = _queued_scan(tmp_path)
+    enqueue(scan.id)
+    done = wait_for_scan(scan.id, lambda s: s.is_finished, timeout=TIMEOUT)
+    assert done.state == ScanState.SUCCEEDED, done.error
+    assert done.attempts == 1
+    assert done.summary["declared_license_expression"] == "mit"
+    assert done.summary["files"] == 6 and done.summary["errors"] == 0
+
+
+def test_a_starting_runner_resumes_queued_and_stale_scans(app, embedded, tmp_path):
+    queued = _queued_scan(tmp_path)
+    # A scan whose process died while running: its heartbeat stopped long ago.
+    stale = _queued_scan(tmp_path, version="1.0.1")
+    stale.state, stale.attempts = ScanState.RUNNING, 1
+    stale.heartbeat_at = utcnow() - timedelta(seconds=scan_config().stale_seconds + 5)
+    db.session.commit()
+
+    runner_for(app)
+
+    for scan_id, attempts in ((queued.id, 1), (stale.id, 2)):
+        done = wait_for_scan(scan_id, lambda s: s.is_finished, timeout=TIMEOUT)
+        assert done.state == ScanState.SUCCEEDED, done.error
+        assert done.attempts == attempts
+        assert done.summary["declared_license_expression"] == "mit"
