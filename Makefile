@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test lint setup setup-dev browser db demo clean
+.PHONY: run test lint setup setup-dev browser db demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: setup-dev
 ## make test: set up, lint, and run the whole suite (SQLite, or TEST_DATABASE_URL)
 test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: our scan engine against `scancode -clpi` on real PyPI sdists (not part of make test;
+## needs the network once, then benchmarks/.cache/). BENCH_ARGS="--help" lists the options.
+bench: setup-dev
+	$(BIN)/python benchmarks/scan_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -109,7 +109,7 @@ def recover_command():
     from governance.jobs import enqueue, scan_config
     from governance.scans import services
 
-    ids = services.recover_stale(scan_config()) + services.queued_scan_ids()
+    ids = services.scans_to_run(scan_config())
     if current_app.config["SCAN_BACKEND"] == "celery":
         for scan_id in ids:
             enqueue(scan_id)

@@ -70,7 +70,7 @@ def recover_scans_task() -> list[int]:
     from governance.jobs import scan_config
     from governance.scans import services
 
-    ids = services.recover_stale(scan_config()) + services.queued_scan_ids()
+    ids = services.scans_to_run(scan_config())
     for scan_id in ids:
         run_scan_task.delay(scan_id)
     return ids

@@ -60,7 +60,7 @@ class EmbeddedRunner:
         from governance.jobs import scan_config
         from governance.scans import services
 
-        for scan_id in services.recover_stale(scan_config()) + services.queued_scan_ids():
+        for scan_id in services.scans_to_run(scan_config()):
             self.queue.put(scan_id)
 
     def _loop(self) -> None:

@@ -54,14 +54,19 @@ def _worker_main(conn: Connection, temp_dir: str, file_timeout: float) -> None:
         if message is None:
             return
         kind, payload = message
-        if kind == "scan":
-            conn.send(("done", payload.key, scancode_adapter.scan_file(payload.location,
-                                                                        file_timeout)))
-        elif kind == "summary":
-            try:
-                conn.send(("summary", summary.summarize(payload), None))
-            except Exception as exc:  # noqa: BLE001 - reported to the parent, not lost
-                conn.send(("summary", None, f"{type(exc).__name__}: {exc}"))
+        try:
+            if kind == "scan":
+                conn.send(("done", payload.key,
+                           scancode_adapter.scan_file(payload.location, file_timeout)))
+            elif kind == "summary":
+                try:
+                    conn.send(("summary", summary.summarize(payload), None))
+                except (BrokenPipeError, EOFError):
+                    raise
+                except Exception as exc:  # noqa: BLE001 - reported to the parent, not lost
+                    conn.send(("summary", None, f"{type(exc).__name__}: {exc}"))
+        except (BrokenPipeError, EOFError):
+            return  # the parent is gone (killed, or the pool closed): nothing left to do
 
 
 class _Worker:

@@ -289,6 +289,11 @@ def recover_stale(config: ScanConfig) -> list[int]:
     return requeued
 
 
+def scans_to_run(config: "ScanConfig") -> list[int]:
+    """Stale scans re-queued, then every queued scan, each once."""
+    return list(dict.fromkeys(recover_stale(config) + queued_scan_ids()))
+
+
 def queued_scan_ids() -> list[int]:
     return list(db.session.scalars(select(Scan.id).where(Scan.state == ScanState.QUEUED)
                                    .order_by(Scan.id)))

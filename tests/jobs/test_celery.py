@@ -34,7 +34,7 @@ def broker():
     client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2)
     try:
         client.ping()
-    except redis.ConnectionError as exc:
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
         pytest.skip(f"No Redis server at 127.0.0.1:6379 for the Celery broker ({exc}).")
     client.flushdb()
     yield BROKER_URL
