@@ -103,3 +103,21 @@ def scan_pool(tmp_path_factory):
     with ScanWorkerPool(1, file_timeout=60,
                         temp_dir=str(tmp_path_factory.mktemp("scancode-temp"))) as pool:
         yield pool
+
+
+@pytest.fixture
+def embedded(app, monkeypatch):
+    """The test starts the app's runner (by enqueue or runner_for); it is stopped after, with
+    its thread and scan workers, so the next runner_for(app) is a fresh start."""
+    monkeypatch.setitem(app.config, "SCAN_BACKEND", "embedded")
+    monkeypatch.setitem(app.config, "SCAN_PROCESSES", 1)
+    yield
+    from governance.jobs.embedded import runner_for
+
+    runner = runner_for(app)
+    processes = [w.process for w in runner.pool.workers] if runner.pool else []
+    runner.stop()
+    assert not runner.thread.is_alive()
+    assert not any(p.is_alive() for p in processes)
+    assert runner_for(app) is not runner
+    runner_for(app).stop()

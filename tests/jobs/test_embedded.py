@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-import pytest
-
 from governance.database import db, utcnow
 from governance.jobs import enqueue, scan_config
 from governance.jobs.embedded import runner_for
@@ -17,22 +15,6 @@ from tests.scans.archives import tar_gz, tiny_package_files
 
 # The runner's pool loads scancode's license index (5 to 10 s) before its first file.
 TIMEOUT = 90
-
-
-@pytest.fixture
-def embedded(app, monkeypatch):
-    """The test starts the app's runner (by enqueue or runner_for); it is stopped after, with
-    its thread and scan workers, so the next runner_for(app) is a fresh start."""
-    monkeypatch.setitem(app.config, "SCAN_BACKEND", "embedded")
-    monkeypatch.setitem(app.config, "SCAN_PROCESSES", 1)
-    yield
-    runner = runner_for(app)
-    processes = [w.process for w in runner.pool.workers] if runner.pool else []
-    runner.stop()
-    assert not runner.thread.is_alive()
-    assert not any(p.is_alive() for p in processes)
-    assert runner_for(app) is not runner
-    runner_for(app).stop()
 
 
 def _queued_scan(tmp_path, version="1.0.0"):
