@@ -18,6 +18,7 @@ from governance.api.schemas import (
     RequestSchema,
     TransitionSchema,
     UpdateRequestSchema,
+    page_of,
 )
 from governance.audit import services as audit
 from governance.database import db
@@ -77,8 +78,9 @@ def list_requests(args):
                                    q=args["q"])
     page = db.paginate(adoption.list_query(g.api_user, filters), page=args["page"],
                        per_page=args["per_page"], error_out=False)
-    return {"items": [_with_steps(i) for i in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    for item in page.items:
+        _with_steps(item)
+    return page_of(page)
 
 
 @blp.post("")

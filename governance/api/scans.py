@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from governance.api.auth import authenticate_api_request
-from governance.api.schemas import ApiErrorSchema
+from governance.api.schemas import ApiErrorSchema, PageSchema, page_of
 from governance.database import MAX_ID, db
 from governance.errors import ValidationFailed
 from governance.jobs import enqueue, scan_config
@@ -56,12 +56,8 @@ class ScanFileSchema(Schema):
     holders = fields.Function(lambda f: [h for h in f.holders.split("\n") if h])
 
 
-class ScanFilePageSchema(Schema):
+class ScanFilePageSchema(PageSchema):
     items = fields.List(fields.Nested(ScanFileSchema))
-    page = fields.Int()
-    per_page = fields.Int()
-    total = fields.Int()
-    pages = fields.Int()
 
 
 class ScanFileArgsSchema(Schema):
@@ -126,5 +122,4 @@ def list_scan_files(args, scan_id):
     page = db.paginate(services.files_query(scan, license_expression=args["license"],
                                             path=args["path"], status=args["status"]),
                        page=args["page"], per_page=args["per_page"], error_out=False)
-    return {"items": page.items, "page": page.page, "per_page": page.per_page,
-            "total": page.total, "pages": page.pages}
+    return page_of(page)

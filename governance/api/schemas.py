@@ -76,12 +76,23 @@ class RequestSchema(Schema):
     allowed_transitions = fields.Function(lambda r: getattr(r, "allowed_steps", []))
 
 
-class RequestPageSchema(Schema):
-    items = fields.List(fields.Nested(RequestSchema))
+class PageSchema(Schema):
+    """The envelope of every paginated list; subclasses set `items`."""
+
     page = fields.Int()
     per_page = fields.Int()
     total = fields.Int()
     pages = fields.Int()
+
+
+def page_of(pagination) -> dict:
+    return {"items": pagination.items, "page": pagination.page,
+            "per_page": pagination.per_page, "total": pagination.total,
+            "pages": pagination.pages}
+
+
+class RequestPageSchema(PageSchema):
+    items = fields.List(fields.Nested(RequestSchema))
 
 
 class ListArgsSchema(Schema):
