@@ -55,6 +55,9 @@ def live_app(app, tmp_path_factory):
         "SECRET_KEY": "browser-test-secret-key",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "LOGIN_MAX_FAILURES": 5,
+        # Scan runners start only in the tests that scan (and stop there).
+        "SCAN_AUTOSTART": False,
+        "SCAN_PROCESSES": 1,
     })
     yield live
     with live.app_context():
