@@ -11,6 +11,8 @@ so each archive goes through four steps here:
    that everything resolves inside the tree, and count files and bytes again.
 4. Compare the listing with the disk and note what extractcode dropped, emptied or renamed.
 
+Steps 1 and 4, which read and interpret the listing, are in archive_listing.py.
+
 Archives found in the result are extracted into `<name>-extract/` beside them, one level
 deeper each time, with the limits applying to the whole tree.
 
@@ -24,7 +26,6 @@ import logging
 import os
 import shutil
 import stat
-import subprocess
 import tempfile
 import threading
 import time
@@ -33,15 +34,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from governance.scanning.archive_listing import (
+    RATIO_FLOOR_BYTES,
+    RISKY_BITS,
+    Budget,
+    GiB,
+    MiB,
+    OverLimit,
+    Unreadable,
+    bits_cleared,
+    human_size,
+    note_differences,
+    read_listing,
+    show,
+    special_kind,
+)
+
 logger = logging.getLogger(__name__)
-
-KiB = 1024
-MiB = 1024 * KiB
-GiB = 1024 * MiB
-
-# Below this much content the ratio is not checked: a 1 KiB archive holding a 200 KiB text
-# file expands 200 times and is no bomb. Bombs matter only when they are big.
-RATIO_FLOOR_BYTES = 10 * MiB
 
 SOURCE_DIR_NAME = "src"
 # extractcode's temporary folders and the archive under its real name; removed at the end.
@@ -57,11 +66,6 @@ ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz", ".gz", ".tbz2", ".bz2", "
                     ".zst", ".7z", ".rar", ".whl", ".egg", ".jar", ".war", ".ear", ".gem",
                     ".nupkg", ".deb", ".rpm", ".apk", ".aar")
 
-_RISKY_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX
-_READ_CHUNK = MiB
-# Past max_files, headers (not data) are counted on up to this multiple of the limit, so the
-# refusal can give the real number without reading a million-entry listing to the end.
-_COUNT_PAST_LIMIT = 10
 # extractcode handlers that decompress one stream into one file.
 _SINGLE_STREAM_HANDLERS = ("Gzip", "bzip2", "xz", "lzma", "lzip", "lz4", "zstd", "Z")
 _TEMP_VARIABLES = ("TMPDIR", "TEMP", "TMP", "SCANCODE_TEMP", "SCANCODE_TMP")
@@ -146,8 +150,8 @@ def extract_safely(archive: Path, work_dir: Path, limits: ExtractionLimits = Ext
     if not stat.S_ISREG(info.st_mode):
         raise ExtractionRefused("The upload is not a regular file.")
     if info.st_size > limits.max_archive_bytes:
-        raise ExtractionRefused(f"The archive is {_size(info.st_size)}; "
-                                f"the limit is {_size(limits.max_archive_bytes)}.")
+        raise ExtractionRefused(f"The archive is {human_size(info.st_size)}; "
+                                f"the limit is {human_size(limits.max_archive_bytes)}.")
     root, control = work_dir / SOURCE_DIR_NAME, work_dir / CONTROL_DIR_NAME
     for stale in (root, control):
         shutil.rmtree(stale, ignore_errors=True)
@@ -208,30 +212,6 @@ def _temporary_files_in(folder: Path):
         time.tzset()
 
 
-@dataclass
-class _Member:
-    """One entry of an archive's listing."""
-
-    raw: bytes  # the name as stored
-    name: str  # decoded the way extractcode decodes it
-    kind: str  # file | dir | symlink | hardlink | special
-    link: str = ""  # the symlink's or hard link's target
-    mode: int = 0  # permission bits as stored; 0 when the format has none
-    special: str = ""  # "fifo", "character device", … for kind "special"
-
-
-@dataclass
-class _Listing:
-    members: list[_Member]
-    # libarchive: names are what libarchive2.extract writes from, so where each lands can be
-    # worked out. raw: one compressed stream, no names. 7z: names, but 7-Zip's own renaming.
-    source: str
-
-
-class _Unreadable(Exception):
-    """Neither libarchive nor 7-Zip can read the archive."""
-
-
 class _Notes:
     def __init__(self):
         self.items: list[ExtractionNote] = []
@@ -284,15 +264,16 @@ class _Extraction:
         where = f"The archive {self._rel(archive)} inside the upload" if nested else "The archive"
         size = archive.stat().st_size
         if size > self.limits.max_archive_bytes:
-            raise ExtractionRefused(f"{where} is {_size(size)}; "
-                                    f"the limit is {_size(self.limits.max_archive_bytes)}.")
-        readers = ((_raw_listing, _sevenzip_listing) if _is_single_stream(archive)
-                   else (_libarchive_listing, _raw_listing, _sevenzip_listing))
+            raise ExtractionRefused(f"{where} is {human_size(size)}; "
+                                    f"the limit is {human_size(self.limits.max_archive_bytes)}.")
         try:
-            listing = _read_listing(archive, readers, lambda: _Budget(self, where, size))
+            listing = read_listing(archive, _is_single_stream(archive), lambda: Budget(
+                self.limits, self.files, self.bytes, where, size))
             errors = _run_extractcode(archive, target)
-        except _Unreadable as exc:
+        except Unreadable as exc:
             errors = [str(exc)]
+        except OverLimit as exc:
+            raise ExtractionRefused(exc.reason) from None
         if errors:
             if not nested:
                 raise ExtractionRefused(f"The archive could not be read: {_sentence(errors[0])}")
@@ -301,7 +282,7 @@ class _Extraction:
                            f"not extracted: it could not be read ({_sentence(errors[0])})")
             return False
         self._account(target)
-        self._note_members(listing, target)
+        note_differences(listing, target, self._rel(target), self.notes.add)
         if nested:
             self.notes.add(self._rel(archive), "nested_extracted",
                            f"extracted into {self._rel(target)}/")
@@ -320,278 +301,16 @@ class _Extraction:
             raise ExtractionRefused(f"The extracted tree holds {self.files:,} files; "
                                     f"the limit is {limits.max_files:,}.")
         if self.bytes > limits.max_total_bytes:
-            raise ExtractionRefused(f"The extracted tree takes {_size(self.bytes)}; "
-                                    f"the limit is {_size(limits.max_total_bytes)}.")
+            raise ExtractionRefused(f"The extracted tree takes {human_size(self.bytes)}; "
+                                    f"the limit is {human_size(limits.max_total_bytes)}.")
         if self.bytes > max(RATIO_FLOOR_BYTES, limits.max_ratio * self.upload_size):
             raise ExtractionRefused(
                 f"The upload expands more than {limits.max_ratio:g} times its size "
-                f"({_size(self.upload_size)} to {_size(self.bytes)}); "
+                f"({human_size(self.upload_size)} to {human_size(self.bytes)}); "
                 f"the limit is {limits.max_ratio:g}.")
 
-    def _note_members(self, listing: _Listing, target: Path) -> None:
-        """Compare the listing with what landed in `target` and note every difference."""
-        if listing.source == "raw":
-            return
-        landed = _landing_paths(listing.members) if listing.source == "libarchive" else {}
-        prefix = self._rel(target)
-
-        def at(path: str) -> str:
-            path = _text(path)
-            return f"{prefix}/{path}" if prefix else path
-
-        for index, member in enumerate(listing.members):
-            natural, escapes = _natural_path(member.name)
-            shown = _show(member.raw)
-            if member.kind == "symlink":
-                to = f" to '{member.link}'" if member.link else ""
-                self.notes.add(at(natural), "symlink_dropped",
-                               f"symbolic link{to} was not extracted")
-                continue
-            if member.kind == "special":
-                self.notes.add(at(natural), "special_dropped",
-                               f"{member.special} was not extracted")
-                continue
-            if member.kind == "dir":
-                if member.mode & _RISKY_BITS:
-                    self.notes.add(at(natural), "mode_cleared", _bits_cleared(member.mode))
-                continue
-            place = landed.get(index)
-            if place is None or not _is_file(target / place):
-                place = natural if _is_file(target / natural) else None
-            path = at(place or natural)
-            if member.kind == "hardlink":
-                how = ("was not extracted" if place is None else "was extracted as an empty file"
-                       if (target / place).stat().st_size == 0 else "was extracted as a copy")
-                self.notes.add(path, "hardlink_emptied", f"hard link to '{member.link}' {how}")
-            if not _is_utf8(member.raw):
-                self.notes.add(path, "name_not_utf8", f"the name '{shown}' is not valid UTF-8; "
-                               f"extracted as '{_text(place or 'nothing')}'")
-            elif escapes:
-                self.notes.add(path, "path_contained", f"the path '{shown}' points outside the "
-                               f"archive; extracted as '{_text(place or 'nothing')}' inside it")
-            elif place is None:
-                self.notes.add(path, "renamed", f"'{shown}' is not under that name on disk")
-            elif place != natural:
-                self.notes.add(path, "renamed",
-                               f"renamed from '{_text(natural)}' to '{_text(place)}'")
-            if member.mode & _RISKY_BITS:
-                self.notes.add(path, "mode_cleared", _bits_cleared(member.mode))
-
     def _rel(self, path: Path) -> str:
-        return _show(os.fsencode(os.path.relpath(path, self.root))) if path != self.root else ""
-
-
-class _Budget:
-    """Counts one archive's listing against what the tree may still take; refuses the moment
-    a limit is passed."""
-
-    def __init__(self, run: _Extraction, where: str, archive_size: int):
-        self.run, self.where, self.archive_size = run, where, archive_size
-        self.entries = self.content = 0
-        limits = run.limits
-        self.entry_cap = max(0, limits.max_files - run.files)
-        self.caps = [
-            (limits.max_total_bytes - run.bytes, self._too_big),
-            (max(RATIO_FLOOR_BYTES, limits.max_ratio * archive_size), self._too_expanding),
-        ]
-
-    @property
-    def too_many(self) -> bool:
-        return self.entries > self.entry_cap
-
-    @property
-    def stop_counting(self) -> bool:
-        return self.entries > self.run.limits.max_files * _COUNT_PAST_LIMIT
-
-    def add_entry(self) -> None:
-        self.entries += 1
-
-    def add_bytes(self, count: int) -> None:
-        self.content += count
-        for cap, refuse in self.caps:
-            if self.content > cap:
-                refuse()
-
-    def finish(self) -> None:
-        if not self.too_many:
-            return
-        limit = self.run.limits.max_files
-        count = (f"more than {limit * _COUNT_PAST_LIMIT:,}" if self.stop_counting
-                 else f"{self.entries:,}")
-        already = (f", on top of the {self.run.files:,} files already extracted"
-                   if self.run.files else "")
-        raise ExtractionRefused(f"{self.where} holds {count} entries{already}; "
-                                f"the limit is {limit:,}.")
-
-    def _too_big(self) -> None:
-        limit = _size(self.run.limits.max_total_bytes)
-        already = f" with the {_size(self.run.bytes)} already extracted" if self.run.bytes else ""
-        raise ExtractionRefused(f"{self.where} expands to more than {limit}{already}; "
-                                f"the limit is {limit}.")
-
-    def _too_expanding(self) -> None:
-        ratio = self.run.limits.max_ratio
-        raise ExtractionRefused(
-            f"{self.where} expands more than {ratio:g} times its size "
-            f"({_size(self.archive_size)} to over {_size(self.content)}); the limit is "
-            f"{ratio:g}. Archives that expand this much are usually compression bombs.")
-
-
-def _read_listing(archive: Path, readers, new_budget) -> _Listing:
-    """The archive's entries with their real sizes counted, from the first of `readers` that
-    can read it: libarchive, libarchive's raw reader for a single compressed stream (.gz, .bz2,
-    .xz, …), 7-Zip."""
-    first_error = None
-    for reader in readers:
-        try:
-            return reader(archive, new_budget())
-        except _Unreadable as exc:
-            first_error = first_error or exc
-    raise first_error
-
-
-def _libarchive_listing(archive: Path, budget: _Budget, raw: bool = False) -> _Listing:
-    import ctypes
-
-    from extractcode import libarchive2 as la
-
-    members: list[_Member] = []
-    handle, entry = la.archive_reader(), la.new_entry()
-    buffer = ctypes.create_string_buffer(_READ_CHUNK)
-    try:
-        try:
-            la.use_all_filters(handle)
-        except la.ArchiveWarning:
-            pass  # some filters would need an external program: the others still work
-        (la.use_raw_formats if raw else la.use_all_formats)(handle)
-        la.open_file(handle, os.fsencode(archive), 10240)
-        while not budget.stop_counting:
-            try:
-                if la.next_entry(handle, entry) == la.ARCHIVE_EOF:
-                    break
-            except la.ArchiveWarning:
-                pass
-            if raw and _filter_code(la, handle) == 0:
-                raise _Unreadable("not a compressed file")
-            member = _libarchive_member(la, entry)
-            members.append(member)
-            budget.add_entry()
-            if member.kind == "file" and not budget.too_many:
-                while True:
-                    try:
-                        count = la.read_entry_data(handle, buffer, _READ_CHUNK)
-                    except la.ArchiveWarning:
-                        break  # e.g. a size that does not match the header: counted as read
-                    if count <= 0:
-                        break
-                    budget.add_bytes(count)
-    except la.ArchiveException as exc:
-        raise _Unreadable(str(exc) or "libarchive cannot read it") from None
-    finally:
-        la.free_entry(entry)
-        la.free_archive(handle)
-    budget.finish()
-    return _Listing(members, "raw" if raw else "libarchive")
-
-
-def _raw_listing(archive: Path, budget: _Budget) -> _Listing:
-    return _libarchive_listing(archive, budget, raw=True)
-
-
-def _filter_code(la, handle) -> int:
-    import ctypes
-
-    function = la.libarchive.archive_filter_code
-    function.argtypes, function.restype = [ctypes.c_void_p, ctypes.c_int], ctypes.c_int
-    return function(handle, 0)
-
-
-def _libarchive_member(la, entry) -> _Member:
-    import ctypes
-
-    function = la.libarchive.archive_entry_mode
-    function.argtypes, function.restype = [ctypes.c_void_p], ctypes.c_uint
-    mode = function(entry)
-    info = la.Entry(None, entry)
-    name = info.path or ""
-    raw = la.entry_path(entry) or name.encode("utf-8", "surrogateescape")
-    member = _Member(raw=raw, name=name, kind="file", mode=mode & 0o7777)
-    if info.islnk:
-        member.kind, member.link = "hardlink", info.hardlink_path or ""
-    elif info.issym:
-        member.kind, member.link = "symlink", info.symlink_path or ""
-    elif info.isdir:
-        member.kind = "dir"
-    elif info.isspecial or not info.isfile:
-        member.kind, member.special = "special", _special_kind(mode)
-    return member
-
-
-def _sevenzip_listing(archive: Path, budget: _Budget) -> _Listing:
-    """7-Zip's listing; the bytes are counted by decompressing to a pipe, never to disk."""
-    from extractcode import sevenzip
-
-    seven_zip = sevenzip.get_command_location()
-    listed = subprocess.run([seven_zip, "l", "-slt", "-p", "--", str(archive)],
-                            stdin=subprocess.DEVNULL, capture_output=True,
-                            cwd=tempfile.gettempdir())
-    _, marker, body = listed.stdout.partition(b"\n----------\n")
-    if listed.returncode != 0 or not marker:
-        raise _Unreadable("7-Zip cannot read it")
-    members = []
-    for block in body.split(b"\n\n"):
-        fields = dict(line.partition(b" = ")[::2] for line in block.splitlines()
-                      if b" = " in line)
-        if b"Path" not in fields:
-            continue
-        members.append(_sevenzip_member(fields))
-        budget.add_entry()
-        if budget.stop_counting:
-            break
-    budget.finish()
-    process = subprocess.Popen([seven_zip, "x", "-so", "-y", "-p", "--", str(archive)],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())
-    try:
-        while chunk := process.stdout.read(_READ_CHUNK):
-            budget.add_bytes(len(chunk))
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.stdout.close()
-        process.wait()
-    if process.returncode != 0:
-        raise _Unreadable("7-Zip cannot decompress it")
-    return _Listing(members, "7z")
-
-
-def _sevenzip_member(fields: dict[bytes, bytes]) -> _Member:
-    """A member from one block of `7z l -slt`, e.g. Attributes = "_ lrwxrwxrwx"."""
-    raw = fields[b"Path"]
-    unix = fields.get(b"Attributes", b"").decode("ascii", "replace").rpartition(" ")[2]
-    unix = unix if len(unix) == 10 else ""
-    member = _Member(raw, raw.decode("utf-8", "surrogateescape"), "file",
-                     mode=_mode_from_text(unix))
-    kinds = {"l": "symlink", "d": "dir", "p": "special", "c": "special", "b": "special",
-             "s": "special"}
-    member.kind = kinds.get(unix[:1], "dir" if fields.get(b"Folder") == b"+" else "file")
-    if fields.get(b"Symbolic Link"):
-        member.kind, member.link = "symlink", _show(fields[b"Symbolic Link"])
-    elif fields.get(b"Hard Link"):
-        member.kind, member.link = "hardlink", _show(fields[b"Hard Link"])
-    if member.kind == "special":
-        member.special = {"p": "a fifo", "c": "a character device", "b": "a block device",
-                          "s": "a socket"}[unix[0]]
-    return member
-
-
-def _mode_from_text(unix: str) -> int:
-    """The setuid, setgid and sticky bits of an ls-style mode such as "-rwsr-xr-x"."""
-    mode = 0
-    for index, bit in ((3, stat.S_ISUID), (6, stat.S_ISGID), (9, stat.S_ISVTX)):
-        if unix[index:index + 1] in ("s", "S", "t", "T"):
-            mode |= bit
-    return mode
+        return show(os.fsencode(os.path.relpath(path, self.root))) if path != self.root else ""
 
 
 def _run_extractcode(archive: Path, target: Path) -> list[str]:
@@ -653,101 +372,35 @@ def _sanitize(top: Path, root: Path, notes: _Notes) -> tuple[int, int]:
             raise ExtractionRefused("The archive placed files outside the extraction folder.")
         for name in dirnames[:] + filenames:
             path = os.path.join(current, name)
-            rel = _show(os.fsencode(os.path.relpath(path, root)))
+            rel = show(os.fsencode(os.path.relpath(path, root)))
             info = os.lstat(path)
             mode = info.st_mode
             if stat.S_ISLNK(mode):
-                target = _show(os.fsencode(os.readlink(path)))
+                target = show(os.fsencode(os.readlink(path)))
                 os.unlink(path)
                 notes.add(rel, "symlink_dropped", f"symbolic link to '{target}' was removed")
                 if name in dirnames:
                     dirnames.remove(name)
             elif stat.S_ISDIR(mode):
-                if mode & _RISKY_BITS or mode & 0o700 != 0o700:
+                if mode & RISKY_BITS or mode & 0o700 != 0o700:
                     os.chmod(path, (mode & 0o777) | 0o700)  # readable, so it can be scanned
-                if mode & _RISKY_BITS:
-                    notes.add(rel, "mode_cleared", _bits_cleared(mode))
+                if mode & RISKY_BITS:
+                    notes.add(rel, "mode_cleared", bits_cleared(mode))
             elif stat.S_ISREG(mode) and info.st_nlink > 1:
                 # Shares its inode with a file elsewhere: writing to it would change that file.
                 os.unlink(path)
                 notes.add(rel, "special_dropped", "a hard link to another file was removed")
             elif stat.S_ISREG(mode):
-                if mode & _RISKY_BITS or mode & 0o600 != 0o600:
+                if mode & RISKY_BITS or mode & 0o600 != 0o600:
                     os.chmod(path, (mode & 0o777) | 0o600)
-                if mode & _RISKY_BITS:
-                    notes.add(rel, "mode_cleared", _bits_cleared(mode))
+                if mode & RISKY_BITS:
+                    notes.add(rel, "mode_cleared", bits_cleared(mode))
                 files += 1
                 size += info.st_size
             else:
                 os.unlink(path)
-                notes.add(rel, "special_dropped", f"{_special_kind(mode)} was removed")
+                notes.add(rel, "special_dropped", f"{special_kind(mode)} was removed")
     return files, size
-
-
-def _landing_paths(members: list[_Member]) -> dict[int, str]:
-    """Where libarchive2.extract writes each file entry: extractcode's safe_path, then its
-    new_name, which adds _1, _2, … to a name already taken in the folder, ignoring case."""
-    from commoncode.paths import safe_path
-
-    taken: dict[str, set[str]] = {}
-
-    def claim_folders(path: str) -> None:
-        parent = ""
-        for segment in path.split("/"):
-            taken.setdefault(parent, set()).add(segment.lower())
-            parent = f"{parent}/{segment}" if parent else segment
-
-    landed = {}
-    for index, member in enumerate(members):
-        if member.kind == "dir":
-            claim_folders(safe_path(member.name, preserve_spaces=True))
-        elif member.kind in ("file", "hardlink"):
-            parent, _, name = safe_path(member.name, preserve_spaces=True).rpartition("/")
-            if parent:
-                claim_folders(parent)
-            siblings = taken.setdefault(parent, set())
-            name = _unique_name(name, siblings)
-            siblings.add(name.lower())
-            landed[index] = f"{parent}/{name}" if parent else name
-    return landed
-
-
-def _unique_name(name: str, siblings: set[str]) -> str:
-    """extractcode.new_name, on a set of names instead of a folder."""
-    if name in (".", ".."):
-        name = "_"
-    if name.lower() not in siblings:
-        return name
-    base, dot, extension = name.partition(".")
-    extension = f".{extension}" if dot else ""
-    counter = 1
-    while f"{base}_{counter}{extension}".lower() in siblings:
-        counter += 1
-    return f"{base}_{counter}{extension}"
-
-
-def _natural_path(name: str) -> tuple[str, bool]:
-    """The path an ordinary tool would write `name` to, and whether it points outside."""
-    if "\\" in name and "/" not in name:
-        name = name.replace("\\", "/")
-    escapes = name.startswith("/") or (len(name) > 1 and name[1] == ":")
-    parts: list[str] = []
-    for segment in name.split("/"):
-        if segment == "..":
-            if parts:
-                parts.pop()
-            else:
-                escapes = True
-        elif segment not in ("", "."):
-            parts.append(segment)
-    return "/".join(parts) or "_", escapes
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.lstat().st_mode)
-    except OSError:  # a name too long for the file system, for one
-        return False
 
 
 def _free_path(path: Path) -> Path:
@@ -775,44 +428,6 @@ def _safe_file_name(name: str) -> str:
     return base if base not in ("", ".", "..") else "upload"
 
 
-def _special_kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a fifo"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-    return next((label for test, label in kinds if test(mode)), "a special file")
-
-
-def _bits_cleared(mode: int) -> str:
-    bits = [label for bit, label in ((stat.S_ISUID, "setuid"), (stat.S_ISGID, "setgid"),
-                                     (stat.S_ISVTX, "sticky")) if mode & bit]
-    return f"{' and '.join(bits)} {'bit' if len(bits) == 1 else 'bits'} cleared " \
-           f"(mode {mode & 0o7777:o})"
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _show(raw: bytes) -> str:
-    """A name for people and databases: valid UTF-8 always, undecodable bytes as \\xNN."""
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def _text(name: str) -> str:
-    """`_show` for a name already decoded with surrogateescape."""
-    return _show(name.encode("utf-8", "surrogateescape"))
-
-
 def _sentence(message: str) -> str:
     message = " ".join(str(message).split()).rstrip(".")
     return f"{message}." if message else "unknown error."
-
-
-def _size(count: float) -> str:
-    for unit, scale in (("GiB", GiB), ("MiB", MiB), ("KiB", KiB)):
-        if count >= scale:
-            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{int(count)} bytes"
