@@ -78,6 +78,16 @@ class ScanOutcome:
     notes: list[ExtractionNote]
     summary: dict
     scancode_version: str
+    # path -> (expression, SPDX) where following license references ("see LICENSE") across
+    # the package changed a file's own result; applies to this scan only.
+    license_overrides: dict[str, tuple] = field(default_factory=dict)
+
+    def license_of(self, record: FileRecord) -> tuple[str | None, str | None]:
+        if record.path in self.license_overrides:
+            return self.license_overrides[record.path]
+        results = self.results.get(record.key) or {}
+        return (results.get("detected_license_expression"),
+                results.get("detected_license_expression_spdx"))
 
 
 class ScanFailed(Exception):
@@ -205,9 +215,11 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
         "skipped": sum(1 for r in files if r.status == "skipped"),
     }
     summary = pool.summarize(payload)
+    changed = summary.pop("file_licenses", {})
     summary["files"] = len(files)
     summary["scancode_version"] = scancode_version()
-    return ScanOutcome(files, results, list(notes or []), summary, scancode_version())
+    return ScanOutcome(files, results, list(notes or []), summary, scancode_version(),
+                       {path: tuple(value) for path, value in changed.items()})
 
 
 def scan_archive(archive: Path, work_dir: Path, settings: ScanSettings, pool: ScanWorkerPool,

@@ -1,8 +1,13 @@
 """A scan's summary, computed by scancode's own post-scan plugins on the per-file results.
 
 The per-file results (in scancode's JSON shape) are loaded into a commoncode VirtualCodebase;
-then scancode's package assembly, file classification and summary plugins run on it as they
-would after `scancode --classify --summary --license-clarity-score`. Runs in a scan worker.
+then scancode's license reference following, package assembly, file classification and
+summary plugins run on it as they would after
+`scancode -clpi --classify --summary --license-clarity-score`. Runs in a scan worker.
+
+The first of these rewrites some files' expressions: a file that says "see LICENSE" gets the
+license found in LICENSE. That depends on the other files of the package, so it is done here
+per scan, never stored in the per-file cache (which depends on a file's content alone).
 """
 from __future__ import annotations
 
@@ -44,6 +49,7 @@ def _scan_document(files: list[dict]) -> dict:
 
 def _run_plugins(document: dict):
     from commoncode.resource import VirtualCodebase
+    from licensedcode.plugin_license import LicenseScanner
     from packagedcode.plugin_package import PackageScanner
     from summarycode.classify_plugin import FileClassifier
     from summarycode.summarizer import ScanSummary
@@ -51,15 +57,19 @@ def _run_plugins(document: dict):
     # The attributes these plugins declare, as scancode's CLI would set them up.
     codebase = VirtualCodebase(
         location=document,
-        codebase_attributes={**PackageScanner.codebase_attributes,
+        codebase_attributes={**LicenseScanner.codebase_attributes,
+                             **PackageScanner.codebase_attributes,
                              **ScanSummary.codebase_attributes},
         resource_attributes=dict(FileClassifier.resource_attributes),
     )
+    LicenseScanner().process_codebase(codebase, license_text=True)
     PackageScanner().process_codebase(codebase)
     FileClassifier().process_codebase(codebase, classify=True)
     ScanSummary().process_codebase(codebase, summary=True)
     packages = list(getattr(codebase.attributes, "packages", None) or [])
-    return codebase.attributes.summary, packages
+    expressions = {r.path: (r.detected_license_expression, r.detected_license_expression_spdx)
+                   for r in codebase.walk() if r.is_file}
+    return codebase.attributes.summary, packages, expressions
 
 
 def summarize(payload: dict) -> dict:
@@ -67,13 +77,20 @@ def summarize(payload: dict) -> dict:
 
     Returns the summary the app stores and `flask scan` prints."""
     files = payload["files"]
-    # The root folder of the scan is not a file of the package: strip it from the counts.
-    summary, packages = _run_plugins(_scan_document(files)) if files else ({}, [])
+    summary, packages, expressions = (_run_plugins(_scan_document(files)) if files
+                                      else ({}, [], {}))
+    # Files whose expression the whole-package pass changed: path -> [keys, SPDX].
+    changed = {}
+    for entry in files:
+        after = expressions.get(entry["path"])
+        if after and after[0] != entry.get("detected_license_expression"):
+            changed[entry["path"]] = list(after)
     declared = summary.get("declared_license_expression")
     detected = Counter()
     for entry in files:
-        if entry.get("detected_license_expression"):
-            detected[entry["detected_license_expression"]] += 1
+        expression = (changed.get(entry["path"]) or [entry.get("detected_license_expression")])[0]
+        if expression:
+            detected[expression] += 1
     holders = Counter()
     for entry in files:
         for holder in {h["holder"] for h in entry.get("holders") or []}:
@@ -102,6 +119,7 @@ def summarize(payload: dict) -> dict:
             "homepage_url": p.get("homepage_url"), "datafile_paths": p.get("datafile_paths"),
         } for p in packages],
         "files": len(files),
+        "file_licenses": changed,
         "errors": payload.get("errors", 0),
         "skipped": payload.get("skipped", 0),
     }

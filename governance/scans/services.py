@@ -195,14 +195,15 @@ def _save(scan: Scan, outcome: ScanOutcome) -> None:
     rows = []
     for record in outcome.files:
         results = outcome.results.get(record.key) or {}
+        expression, spdx = outcome.license_of(record)
         rows.append({
             "scan_id": scan.id, "path": record.path, "size": record.size,
             "sha256": record.sha256, "status": record.status,
             "seconds": round(record.seconds, 3), "close_call": record.close_call,
             "errors": record.errors or None, "reason": record.reason,
             "result_key": record.key if results else "",
-            "license_expression": results.get("detected_license_expression") or "",
-            "license_expression_spdx": results.get("detected_license_expression_spdx") or "",
+            "license_expression": expression or "",
+            "license_expression_spdx": spdx or "",
             "holders": "\n".join(sorted({h["holder"] for h in results.get("holders") or []})),
         })
     if rows:

@@ -178,3 +178,17 @@ def test_findings_filter_by_license_path_and_status(item, people, tmp_path, scan
     assert paths(path="DOCS/") == ["docs/copy-of-same.txt", "docs/same.txt"]
     assert paths(status="duplicate") == ["docs/same.txt"]  # the first in path order is scanned
     assert "docs/same.txt" in paths(license_expression="none")
+
+
+def test_a_file_that_points_at_license_gets_that_license_in_this_scan(item, people, tmp_path,
+                                                                      scan_pool):
+    pointer = {"tinypkg-1.0.0/tinypkg/cli.py":
+               "# For license information, see the LICENSE file.\nMAIN = True\n"}
+    scan = _scan(item, people["erin"], tmp_path, extra=pointer)
+    services.run_scan(scan.id, scan_config(), scan_pool)
+    cli = _files(db.session.get(Scan, scan.id))["tinypkg-1.0.0/tinypkg/cli.py"]
+    # scancode's reference following, as its CLI does: the LICENSE file says MIT.
+    assert cli.license_expression == "mit"
+    # The cached per-file result stays what the file alone says.
+    cached = db.session.get(FileResult, cli.result_key).results
+    assert "unknown-license-reference" in cached["detected_license_expression"]
