@@ -184,8 +184,11 @@ def run_cli(tree: Path, out: Path, processes: int, temp: Path) -> tuple[float, d
 def findings_of_ours(outcome: ScanOutcome) -> dict[str, dict]:
     """path -> results, for every file our engine has results for (scanned, cached or
     duplicate of a scanned one); paths relative to the tree."""
-    return {record.path: outcome.results[record.key] for record in outcome.files
-            if record.key in outcome.results}
+    # A file's expression as the scan stores it: after following license references
+    # ("see LICENSE") across the package, as the CLI's license plugin does too.
+    return {record.path: dict(outcome.results[record.key],
+                              detected_license_expression=outcome.license_of(record)[0])
+            for record in outcome.files if record.key in outcome.results}
 
 
 def findings_of_cli(document: dict) -> dict[str, dict]:

@@ -1,7 +1,7 @@
 """A scan's summary, computed by scancode's own post-scan plugins on the per-file results.
 
 The per-file results (in scancode's JSON shape) are loaded into a commoncode VirtualCodebase;
-then scancode's license reference following, package assembly, file classification and
+then scancode's package assembly, license reference following, file classification and
 summary plugins run on it as they would after
 `scancode -clpi --classify --summary --license-clarity-score`. Runs in a scan worker.
 
@@ -11,6 +11,7 @@ per scan, never stored in the per-file cache (which depends on a file's content 
 """
 from __future__ import annotations
 
+import copy
 import posixpath
 from collections import Counter
 
@@ -33,7 +34,9 @@ def _scan_document(files: list[dict]) -> dict:
         name = posixpath.basename(path)
         base, ext = posixpath.splitext(name)
         resource = dict(RESOURCE_DEFAULTS)
-        resource.update(entry)
+        # A copy per file: identical files share one cached result, and the plugins change
+        # detections in place, which must not leak from one file to its twin.
+        resource.update(copy.deepcopy(entry))
         resource.update({"type": "file", "name": name, "base_name": base, "extension": ext})
         resources.append(resource)
         parent = posixpath.dirname(path)
@@ -62,8 +65,9 @@ def _run_plugins(document: dict):
                              **ScanSummary.codebase_attributes},
         resource_attributes=dict(FileClassifier.resource_attributes),
     )
-    LicenseScanner().process_codebase(codebase, license_text=True)
+    # In scancode's run order (packages 3, licenses 4): package assembly first.
     PackageScanner().process_codebase(codebase)
+    LicenseScanner().process_codebase(codebase, license_text=True)
     FileClassifier().process_codebase(codebase, classify=True)
     ScanSummary().process_codebase(codebase, summary=True)
     packages = list(getattr(codebase.attributes, "packages", None) or [])

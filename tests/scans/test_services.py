@@ -182,13 +182,16 @@ def test_findings_filter_by_license_path_and_status(item, people, tmp_path, scan
 
 def test_a_file_that_points_at_license_gets_that_license_in_this_scan(item, people, tmp_path,
                                                                       scan_pool):
-    pointer = {"tinypkg-1.0.0/tinypkg/cli.py":
-               "# For license information, see the LICENSE file.\nMAIN = True\n"}
+    text = "# For license information, see the LICENSE file.\nMAIN = True\n"
+    # Two identical files: they share one cached result, and both must be resolved.
+    pointer = {"tinypkg-1.0.0/tinypkg/cli.py": text, "tinypkg-1.0.0/tinypkg/main.py": text}
     scan = _scan(item, people["erin"], tmp_path, extra=pointer)
     services.run_scan(scan.id, scan_config(), scan_pool)
-    cli = _files(db.session.get(Scan, scan.id))["tinypkg-1.0.0/tinypkg/cli.py"]
+    files = _files(db.session.get(Scan, scan.id))
+    cli, twin = files["tinypkg-1.0.0/tinypkg/cli.py"], files["tinypkg-1.0.0/tinypkg/main.py"]
+    assert {cli.status, twin.status} == {"scanned", "duplicate"}
     # scancode's reference following, as its CLI does: the LICENSE file says MIT.
-    assert cli.license_expression == "mit"
+    assert cli.license_expression == twin.license_expression == "mit"
     # The cached per-file result stays what the file alone says.
     cached = db.session.get(FileResult, cli.result_key).results
     assert "unknown-license-reference" in cached["detected_license_expression"]
