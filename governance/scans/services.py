@@ -336,6 +336,15 @@ def file_with_results(scan: Scan, file_id: int) -> tuple[ScanFile, dict]:
     return record, (results.results if results else {})
 
 
+def problem_files(scan: Scan, limit: int = 50) -> list[ScanFile]:
+    """Files that failed, timed out, came close to their time limit, or were skipped."""
+    return list(db.session.scalars(
+        select(ScanFile).where(ScanFile.scan_id == scan.findings_scan_id,
+                               (ScanFile.status.in_(["error", "timeout", "skipped"]))
+                               | ScanFile.close_call.is_(True))
+        .order_by(ScanFile.status, ScanFile.path).limit(limit)))
+
+
 def status_counts(scan: Scan) -> dict[str, int]:
     return dict(db.session.execute(
         select(ScanFile.status, func.count(ScanFile.id))

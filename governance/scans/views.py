@@ -65,7 +65,8 @@ def status(scan_id: int):
 def show(scan_id: int):
     scan = services.get_scan_for(current_user, scan_id)
     return render_template("scans/show.html", scan=scan,
-                           counts=services.status_counts(scan))
+                           counts=services.status_counts(scan),
+                           problems=services.problem_files(scan))
 
 
 @bp.get("/scans/<int:scan_id>/files")

@@ -55,3 +55,29 @@ def test_a_scan_form_without_a_source_says_what_is_missing(client):
                        follow_redirects=True).get_data(as_text=True)
     assert "Upload an archive or give a package URL" in page
     assert item.scans == []
+
+
+def test_errors_and_skipped_files_are_listed_with_the_findings(client):
+    from governance.scans.models import Scan, ScanFile, ScanState
+
+    team = f.team("Payments")
+    erin = f.user(Role.ENGINEER, teams=[team], username="erin")
+    item = f.request_in(State.SUBMITTED, erin, team)
+    scan = Scan(request=item, state=ScanState.SUCCEEDED,
+                summary={"files": 3, "detected": [], "holders": [], "errors": 1, "skipped": 1})
+    db.session.add(scan)
+    db.session.flush()
+    db.session.add_all([
+        ScanFile(scan_id=scan.id, path="pkg/big.min.js", status="skipped",
+                 reason="minified or generated file"),
+        ScanFile(scan_id=scan.id, path="pkg/weird.c", status="timeout",
+                 errors=["stopped after 510 s: the scanner did not finish, worker killed"]),
+        ScanFile(scan_id=scan.id, path="pkg/fine.py", status="scanned"),
+    ])
+    db.session.commit()
+    f.login(client, "erin")
+    page = client.get(f"/scans/{scan.id}").get_data(as_text=True)
+    assert 'data-testid="scan-problems"' in page
+    assert "pkg/big.min.js" in page and "minified or generated file" in page
+    assert "pkg/weird.c" in page and "worker killed" in page
+    assert "pkg/fine.py" not in page
