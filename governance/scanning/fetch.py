@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import email.message
 import hashlib
+import ipaddress
 import json
 import logging
 import os
 import re
+import socket
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -207,8 +209,11 @@ def _get_json(session: requests.Session, url: str, what: str, timeout: float, *,
 
 
 def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
-             timeout: float = 60) -> StoredArchive:
+             timeout: float = 60, public_only: bool = False) -> StoredArchive:
     """Stream the archive into the store, refusing it once it grows past `max_bytes`.
+
+    With `public_only`, every host on the way (redirects included) must resolve to public
+    addresses only: a URL typed by a user must not make the server reach its own network.
 
     `timeout` bounds connecting and each wait for data, not the whole transfer.
     """
@@ -216,7 +221,8 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
     with _session() as session:
         # Identity, so that what is counted, hashed and stored are the bytes of the file.
         with _open(session, source.url, what, timeout,
-                   headers={"Accept-Encoding": "identity"}) as response:
+                   headers={"Accept-Encoding": "identity"},
+                   public_only=public_only) as response:
             declared = _content_length(response)
             if declared is not None and declared > max_bytes:
                 raise FetchError(f"{what} is {_human_size(declared)}, "
@@ -304,14 +310,32 @@ def _session() -> requests.Session:
     return session
 
 
+def _check_public(url: str, what: str) -> None:
+    """Refuse hosts that resolve to loopback, private, link-local or reserved addresses."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return  # unknown host: the request itself fails with a clear "could not be reached"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise FetchError(f"{what} points to {host}, an address inside a private network; "
+                             "only public addresses are fetched. Upload the archive instead.")
+
+
 def _open(session: requests.Session, url: str, what: str, timeout: float, *,
-          headers: dict[str, str] | None = None) -> requests.Response:
+          headers: dict[str, str] | None = None,
+          public_only: bool = False) -> requests.Response:
     """The streamed answer to GET url once redirects are followed, or FetchError.
 
-    Redirects are followed here rather than by requests, to refuse any that leave http(s).
+    Redirects are followed here rather than by requests, to refuse any that leave http(s)
+    (or, with public_only, that lead into a private network).
     """
     _check_url(url)
     for _ in range(MAX_REDIRECTS + 1):
+        if public_only:
+            _check_public(url, what)
         try:
             response = session.get(url, headers=headers, stream=True, allow_redirects=False,
                                    timeout=(timeout, timeout))

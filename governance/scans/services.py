@@ -37,6 +37,7 @@ class ScanConfig:
     registries: fetch.Registries
     stale_seconds: int
     max_attempts: int
+    fetch_public_only: bool = True
 
     @property
     def archives_dir(self) -> Path:
@@ -61,7 +62,8 @@ class ScanConfig:
             fetch_max_bytes=config["EXTRACT_MAX_ARCHIVE_BYTES"],
             fetch_timeout=config["FETCH_TIMEOUT"],
             registries=fetch.Registries(pypi=config["PYPI_URL"], npm=config["NPM_REGISTRY_URL"]),
-            stale_seconds=config["SCAN_STALE_SECONDS"], max_attempts=config["SCAN_MAX_ATTEMPTS"])
+            stale_seconds=config["SCAN_STALE_SECONDS"], max_attempts=config["SCAN_MAX_ATTEMPTS"],
+            fetch_public_only=config["FETCH_PUBLIC_ONLY"])
 
 
 # --- starting a scan ------------------------------------------------------------------------
@@ -184,7 +186,8 @@ def _fetch(scan: Scan, config: ScanConfig) -> None:
     try:
         location = fetch.resolve(scan.source, config.registries, timeout=config.fetch_timeout)
         stored = fetch.download(location, config.archives_dir, max_bytes=config.fetch_max_bytes,
-                                timeout=config.fetch_timeout)
+                                timeout=config.fetch_timeout,
+                                public_only=config.fetch_public_only)
     except fetch.FetchError as exc:
         raise ScanFailed(exc.reason) from exc
     scan.archive = _archive_for(stored)

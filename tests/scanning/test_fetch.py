@@ -351,6 +351,14 @@ def test_an_npm_tarball_resolves_and_downloads(fake_registry, registries, store)
         fake_registry._npm["@acme/widget"]["versions"]["2.0.0"]["dist"]["shasum"]
 
 
+def test_public_only_refuses_an_address_inside_a_private_network(fake_registry, store):
+    with pytest.raises(FetchError) as caught:
+        download(url_source(fake_registry, "/files/demo_lib-1.0.0.tar.gz"), store,
+                 max_bytes=MB, public_only=True)
+    assert "private network" in caught.value.reason
+    assert files_in(store) == []
+
+
 # -- store_file --------------------------------------------------------------------------------
 
 

@@ -195,3 +195,13 @@ def test_a_file_that_points_at_license_gets_that_license_in_this_scan(item, peop
     # The cached per-file result stays what the file alone says.
     cached = db.session.get(FileResult, cli.result_key).results
     assert "unknown-license-reference" in cached["detected_license_expression"]
+
+
+def test_a_url_into_the_private_network_is_not_fetched(item, people, scan_pool):
+    scan = services.start_scan(item, people["erin"], scan_config(),
+                               source="http://127.0.0.1:9/internal-admin.tar.gz")
+    db.session.commit()
+    services.run_scan(scan.id, scan_config(), scan_pool)
+    db.session.refresh(scan)
+    assert scan.state == ScanState.FAILED
+    assert "private network" in scan.error and scan.archive is None
