@@ -18,6 +18,7 @@ from governance.scanning.extraction import (
     ExtractionRefused,
     extract_safely,
 )
+from governance.scanning.health import collect_signals
 from governance.scanning.scancode_adapter import cache_key, scancode_version
 from governance.scanning.workers import CONTEXT, FileOutcome, FileTask, ScanWorkerPool
 
@@ -215,6 +216,7 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
         "skipped": sum(1 for r in files if r.status == "skipped"),
     }
     summary = pool.summarize(payload)
+    summary["health"] = collect_signals(root)
     changed = summary.pop("file_licenses", {})
     summary["files"] = len(files)
     summary["scancode_version"] = scancode_version()

@@ -71,6 +71,9 @@ def test_a_scan_finds_the_packages_licenses_holders_and_manifest(item, people, t
     statuses = {files[p].status for p in ("tinypkg-1.0.0/docs/same.txt",
                                           "tinypkg-1.0.0/docs/copy-of-same.txt")}
     assert statuses == {"scanned", "duplicate"}
+    health = {h["id"]: h for h in summary["health"]}
+    assert health["license_file"]["found"] and health["license_file"]["where"] == ["LICENSE"]
+    assert not health["ci_config"]["found"]
     actions = [e.action for e in audit.events_for("request", item.id)]
     assert actions[-2:] == ["scan_queued", "scan_succeeded"]
 

@@ -38,6 +38,7 @@ def test_upload_follow_and_read_the_findings(client, tmp_path, embedded):
     assert 'data-testid="scan-summary"' in page and "Apache-2.0" in page
     findings = client.get(f"/scans/{scan.id}").get_data(as_text=True)
     assert "Jane Doe" in findings and "Acme Corp." in findings and "100 / 100" in findings
+    assert 'data-testid="health-signals"' in findings and "License file" in findings
     files = client.get(f"/scans/{scan.id}/files?license=apache-2.0").get_data(as_text=True)
     assert "tinypkg/vendored.py" in files and "tinypkg/__init__.py" not in files
     vendored = db.session.scalar(select(ScanFile).where(ScanFile.path.like("%vendored.py")))
