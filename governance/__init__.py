@@ -25,10 +25,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     scancode_temp.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SCANCODE_TEMP", str(scancode_temp))
 
+    from governance.licensing.policy import load_policy
     from governance.rules.forms import load_request_rules
+    from governance.rules.maturity import load_maturity
 
     # A broken policy stops the app here with the file, the line and the reason.
     app.extensions["governance.rules"] = load_request_rules(app.config["POLICIES_DIR"])
+    app.extensions["governance.license_policy"] = load_policy(
+        Path(app.config["POLICIES_DIR"]) / "license-policy.yaml",
+        contexts=[c.id for c in app.extensions["governance.rules"].contexts])
+    app.extensions["governance.maturity"] = load_maturity(
+        Path(app.config["POLICIES_DIR"]) / "maturity.yaml")
 
     from flask_smorest import Api
 

@@ -1,6 +1,7 @@
 """License expressions as scancode keys and as SPDX, with categories from scancode's license
-database. Uses only the license metadata (about 2 s and 90 MB to load once), never the index,
-so the web process may call it."""
+database, for scan summaries. Runs in scan workers only: scancode's get_licensing() and
+get_licenses_db() go through its license cache, which loads the whole index (the web process
+uses governance.licensing.expressions, which loads the license metadata alone)."""
 from __future__ import annotations
 
 from functools import lru_cache
