@@ -11,8 +11,16 @@ from governance.adoption.models import AdoptionRequest
 from governance.auth.models import Team
 from governance.database import db
 from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
+from governance.license_review.services import verdict_for
 from governance.scans.views import scan_panel_context
-from governance.web.helpers import apply_errors, int_list, paginate, request_rules, unit_of_work
+from governance.web.helpers import (
+    apply_errors,
+    int_list,
+    license_policy,
+    paginate,
+    request_rules,
+    unit_of_work,
+)
 from governance.workflow import services as workflow
 from governance.workflow.states import EDITABLE_STATES
 from governance.workflow.views import register_kind_pages, workflow_panel_context
@@ -82,6 +90,7 @@ def new():
 
 def render_detail(item: AdoptionRequest, **panel) -> str:
     return render_template("adoption/detail.html", item=item, **scan_panel_context(item),
+                           verdict=verdict_for(item, license_policy()),
                            **workflow_panel_context(item, **panel))
 
 
@@ -149,4 +158,6 @@ def compare():
     except ValidationFailed as exc:
         flash(exc.errors.get("ids", exc.message), "warning")
         return redirect(url_for("adoption.index"))
-    return render_template("adoption/compare.html", items=items)
+    policy = license_policy()
+    return render_template("adoption/compare.html", items=items,
+                           verdicts={i.id: verdict_for(i, policy) for i in items})

@@ -50,6 +50,10 @@ def request_rules():
     return current_app.extensions["governance.rules"]
 
 
+def license_policy():
+    return current_app.extensions["governance.license_policy"]
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` with MAX_ID as its default upper bound: larger numbers cannot be ids and
     the database cannot even compare them (OverflowError on SQLite: a 500), so such URLs

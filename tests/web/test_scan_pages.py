@@ -36,6 +36,12 @@ def test_upload_follow_and_read_the_findings(client, tmp_path, embedded):
     wait_for_scan(scan.id, lambda s: s.state == ScanState.SUCCEEDED, timeout=90)
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert 'data-testid="scan-summary"' in page and "Apache-2.0" in page
+    # The policy's verdict for the request's context (internal) follows from the scan.
+    assert 'data-testid="license-verdict"' in page and ">ALLOW</span>" in page
+    other = f.request_in(State.SUBMITTED, erin, team)
+    compare = client.get(f"/adoption/compare?ids={item.id}&ids={other.id}").get_data(
+        as_text=True)
+    assert ">ALLOW</span> <code>MIT</code>" in compare and "not scanned yet" in compare
     findings = client.get(f"/scans/{scan.id}").get_data(as_text=True)
     assert "Jane Doe" in findings and "Acme Corp." in findings and "100 / 100" in findings
     assert 'data-testid="health-signals"' in findings and "License file" in findings
