@@ -63,9 +63,11 @@ def register_web(app) -> None:
     from governance.audit.views import bp as audit_bp
     from governance.auth.admin_views import bp as admin_bp
     from governance.auth.views import bp as auth_bp
+    from governance.license_review.views import bp as policies_bp
     from governance.scans.views import bp as scans_bp
     from governance.web.views import bp as main_bp
     from governance.workflow.views import bp as workflow_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, audit_bp, scans_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, audit_bp, scans_bp,
+                      policies_bp):
         app.register_blueprint(blueprint)

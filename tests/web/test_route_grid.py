@@ -156,6 +156,7 @@ EXPECTED: dict[str, Expect] = {
     "api_requests.list_events": Expect(API, {"GET": 200}),
     "api_requests.fire_transition": Expect(API, {"POST": _api_transition}),
     # Empty form: refused with a message (no source, or not allowed), back to the request.
+    "policies.show": Expect(LOGIN, {"GET": 200}),
     "scans.start": Expect(LOGIN, {"POST": 302}),
     "scans.status": Expect(LOGIN, {"GET": 200}),
     "scans.show": Expect(LOGIN, {"GET": 200}),
