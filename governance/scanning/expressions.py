@@ -1,10 +1,13 @@
-"""License expressions as scancode keys and as SPDX, with categories from scancode's license
-database, for scan summaries. Runs in scan workers only: scancode's get_licensing() and
-get_licenses_db() go through its license cache, which loads the whole index (the web process
-uses governance.licensing.expressions, which loads the license metadata alone)."""
+"""SPDX forms and categories of the expressions a scan found, for its summary.
+
+to_spdx uses scancode's own converter, whose get_licensing() goes through the license cache
+that holds the whole index: call it in scan workers only. Categories come from
+governance.licensing.expressions, the one license lookup the whole app shares."""
 from __future__ import annotations
 
 from functools import lru_cache
+
+from governance.licensing.expressions import ExpressionError, parse, symbols
 
 # Most to least restrictive, for an expression that mixes categories.
 CATEGORY_ORDER = ["Commercial", "Proprietary Free", "Copyleft", "Copyleft Limited",
@@ -17,13 +20,6 @@ def _licensing():
     from licensedcode.cache import get_licensing
 
     return get_licensing()
-
-
-@lru_cache(maxsize=1)
-def licenses_db() -> dict:
-    from licensedcode.cache import get_licenses_db
-
-    return get_licenses_db()
 
 
 @lru_cache(maxsize=4096)
@@ -39,24 +35,15 @@ def to_spdx(expression: str | None) -> str | None:
         return None
 
 
-def license_keys(expression: str | None) -> list[str]:
-    if not expression:
-        return []
-    try:
-        return sorted(_licensing().license_keys(expression, unique=True))
-    except Exception:  # noqa: BLE001
-        return []
-
-
-def category_of_key(key: str) -> str:
-    license_ = licenses_db().get(key)
-    return (license_.category if license_ else None) or "Unknown"
-
-
 def category_of_keys(expression: str | None) -> str | None:
-    """The most restrictive category among an expression's licenses."""
-    categories = {category_of_key(k) for k in license_keys(expression)}
-    if not categories:
+    """The most restrictive category among an expression's licenses (exceptions aside),
+    read with the same lookup the license policy uses."""
+    if not expression:
         return None
-    ranked = [c for c in CATEGORY_ORDER if c in categories]
-    return ranked[0] if ranked else sorted(categories)[0]
+    try:
+        found = {symbol.license.category or "Unknown"
+                 for symbol in symbols(parse(expression))}
+    except ExpressionError:
+        return None
+    ranked = [c for c in CATEGORY_ORDER if c in found]
+    return ranked[0] if ranked else (sorted(found)[0] if found else None)
