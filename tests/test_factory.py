@@ -21,9 +21,9 @@ def _app(tmp_path, **config):
     return create_app(base)
 
 
-def test_testing_config_is_applied(app):
+def test_testing_config_is_applied(app, tmp_path):
     assert app.testing
-    assert not create_app({"INSTANCE_PATH": "/tmp/gov-factory-test"}).testing
+    assert not create_app({"INSTANCE_PATH": str(tmp_path)}).testing
 
 
 def test_without_secret_key_one_is_generated_once_and_kept(tmp_path, monkeypatch):
