@@ -16,6 +16,7 @@ from governance.components import services as components
 from governance.components.models import Component
 from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
+from governance.license_review import services as license_review
 from governance.rules.forms import Question, RequestRules
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
@@ -243,3 +244,9 @@ def for_compare(user: User, ids: list[int]) -> list[AdoptionRequest]:
     if not 2 <= len(ids) <= 4:
         raise ValidationFailed({"ids": "Pick between 2 and 4 requests to compare."})
     return [workflow.get_for(user, i, AdoptionRequest) for i in ids]
+
+
+# An adoption decision rests on the license verdict: a deny needs a waiver, and the verdict
+# is recorded with the decision.
+workflow.register_decision_rules(KIND, workflow.DecisionRules(
+    check=license_review.check_decision, record=license_review.record_decision))

@@ -11,7 +11,11 @@ from governance.adoption.models import AdoptionRequest
 from governance.auth.models import Team
 from governance.database import db
 from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
-from governance.license_review.services import verdict_for
+from governance.license_review.forms import waiver_form as forms_for_waiver
+from governance.license_review.services import recorded_verdict, verdict_for, waivers_of
+from governance.license_review.waivers import may_grant_waiver
+from governance.maturity_review import services as maturity_services
+from governance.maturity_review.views import maturity_card_context
 from governance.scans.views import scan_panel_context
 from governance.web.helpers import (
     apply_errors,
@@ -88,9 +92,15 @@ def new():
     return render_template("adoption/form.html", form=form, item=None)
 
 
-def render_detail(item: AdoptionRequest, **panel) -> str:
+def render_detail(item: AdoptionRequest, waiver_form=None, **panel) -> str:
+    policy = license_policy()
+    verdict = verdict_for(item, policy)
+    if waiver_form is None and may_grant_waiver(item, verdict, current_user):
+        waiver_form = forms_for_waiver(policy, formdata=None)
     return render_template("adoption/detail.html", item=item, **scan_panel_context(item),
-                           verdict=verdict_for(item, license_policy()),
+                           verdict=verdict, recorded=recorded_verdict(item),
+                           license_policy=policy, waivers=waivers_of(item),
+                           waiver_form=waiver_form, maturity=maturity_card_context(item),
                            **workflow_panel_context(item, **panel))
 
 
@@ -160,4 +170,6 @@ def compare():
         return redirect(url_for("adoption.index"))
     policy = license_policy()
     return render_template("adoption/compare.html", items=items,
-                           verdicts={i.id: verdict_for(i, policy) for i in items})
+                           verdicts={i.id: verdict_for(i, policy) for i in items},
+                           reviews={i.id: maturity_services.review_of(i) for i in items},
+                           review_labels=maturity_services.RECOMMENDATION_LABELS)

@@ -25,7 +25,7 @@ from governance.database import db
 from governance.errors import NotFound
 from governance.web.helpers import unit_of_work
 from governance.workflow import services as workflow
-from governance.workflow.states import TRANSITIONS
+from governance.workflow.states import PERSON_TRANSITIONS
 
 blp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
                 description="Adoption requests and their workflow")
@@ -122,8 +122,9 @@ def update_request(data, request_id):
 def fire_transition(data, request_id, name):
     """Move the request: submit, resubmit, withdraw, start_review, approve,
     approve_with_conditions, reject, request_changes. Same rules as the web pages."""
-    if name not in TRANSITIONS:
-        raise NotFound(f"No transition “{name}”. Known: {', '.join(sorted(TRANSITIONS))}.")
+    if name not in PERSON_TRANSITIONS:
+        raise NotFound(f"No transition “{name}”. "
+                       f"Known: {', '.join(sorted(PERSON_TRANSITIONS))}.")
     item = _get(request_id)
     with unit_of_work():
         workflow.transition(item, g.api_user, name, expected_version=data["version"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from governance.database import MAX_ID
-from governance.workflow.states import TRANSITIONS, State
+from governance.workflow.states import PERSON_TRANSITIONS, State
 
 
 class ApiErrorSchema(Schema):
@@ -143,7 +143,7 @@ class TransitionSchema(Schema):
     expires_on = fields.Date(load_default=None, allow_none=True)
 
 
-TRANSITION_NAMES = sorted(TRANSITIONS)
+TRANSITION_NAMES = sorted(PERSON_TRANSITIONS)
 
 
 class CommentInputSchema(Schema):

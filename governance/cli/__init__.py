@@ -105,9 +105,11 @@ def load_demo(if_empty):
 def register_cli(app) -> None:
     from governance.cli.policies import policies_cli
     from governance.cli.scan import scan_command, scans_cli
+    from governance.cli.waivers import waivers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(scan_command)
     app.cli.add_command(scans_cli)
     app.cli.add_command(policies_cli)
+    app.cli.add_command(waivers_cli)

@@ -1,4 +1,5 @@
-"""`flask policies check [PATH]` and `flask policies eval "EXPRESSION" --context C [--json]`."""
+"""`flask policies check [PATH]`, `flask policies eval "EXPRESSION" --context C [--json]` and
+`flask policies diff CANDIDATE [--base PATH] [--json]`."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from governance.license_review.policy_diff import diff_verdicts
 from governance.licensing.policy import Evaluation, EvaluationError, evaluate_text, load_policy
 from governance.rules.loader import PolicyError
 
@@ -84,3 +86,42 @@ def _human(result: Evaluation) -> str:
         lines += [f"  {o.id}: {', '.join(o.licenses)}" for o in result.obligations]
     lines.append(f"Policy version {result.policy_version}, sha256 {result.policy_digest[:12]}")
     return "\n".join(lines)
+
+
+@policies_cli.command("diff")
+@click.argument("candidate", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--base", type=click.Path(dir_okay=False, path_type=Path),
+              help="The policy to compare against; the app's current one when left out.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def diff_command(candidate: Path, base: Path | None, as_json: bool):
+    """Which requests the policy in CANDIDATE would flip, against the current policy.
+
+    Exit code: 0 nothing changes, 1 some verdicts change, 3 a policy file is not valid.
+    """
+    contexts = [c.id for c in current_app.extensions["governance.rules"].contexts]
+    try:
+        proposed = load_policy(candidate, contexts=contexts)
+        current = (load_policy(base, contexts=contexts) if base
+                   else current_app.extensions["governance.license_policy"])
+    except PolicyError as exc:
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(BAD_INPUT) from exc
+    result = diff_verdicts(current, proposed)
+    if as_json:
+        click.echo(json.dumps({
+            "base": {"version": current.version, "digest": current.digest},
+            "candidate": {"version": proposed.version, "digest": proposed.digest},
+            "compared": result.compared,
+            "changes": [{"request": c.request.id, "title": c.request.title,
+                         "state": c.request.state.value, "context": c.after.context,
+                         "expression": c.after.expression_spdx, "before": c.before.verdict,
+                         "after": c.after.verdict, "direction": c.direction}
+                        for c in result.changes]}, indent=2))
+    else:
+        click.echo(f"{len(result.changes)} of {result.compared} requests would change "
+                   f"(version {current.version} -> {proposed.version}).")
+        for c in result.changes:
+            click.echo(f"  #{c.request.id} {c.request.title} [{c.request.state.value}] "
+                       f"{c.after.expression_spdx or '-'} for {c.after.context}: "
+                       f"{c.before.verdict or '-'} -> {c.after.verdict or '-'}")
+    raise click.exceptions.Exit(1 if result.changes else 0)

@@ -13,6 +13,8 @@ from flask import current_app
 from governance.adoption import services as adoption
 from governance.auth import services as auth
 from governance.database import db
+from governance.maturity_review import services as maturity
+from governance.maturity_review.services import CriterionScore
 from governance.scans import services as scan_services
 from governance.scans.services import ScanConfig
 from governance.workflow import services as workflow
@@ -64,6 +66,13 @@ def load() -> dict[str, tuple[str, str]]:
                         "dynamic", "HTTP client for our internal billing reconciliation jobs.",
                         homepage="https://requests.readthedocs.io")
     workflow.start_review(approved, olivia)
+    maturity.save(approved, olivia, [
+        CriterionScore("users", 5, "Used by most Python shops; millions of downloads a day."),
+        CriterionScore("maintenance", 4, "Maintained under the Python Software Foundation."),
+        CriterionScore("license", 5), CriterionScore("modification", 4),
+        CriterionScore("security", 4, "Security policy and prompt CVE handling.")],
+        current_app.extensions["governance.maturity"],
+        current_app.extensions["governance.license_policy"])
     workflow.approve(approved, olivia, reason="Apache-2.0, mature, widely used.",
                      expires_on=date.today() + timedelta(days=365))
 
@@ -106,10 +115,14 @@ def load() -> dict[str, tuple[str, str]]:
 
     _request(bob, teams["Data"], "pkg:cargo/serde@1.0.203", "distributed", "static",
              "Serialization for the data export agent.", submit=False)
-    # Scans of two decided packages, fetched from PyPI and npm by the scan runner once the
-    # app serves (offline, they fail with the reason shown on the request).
+    # GPL in a shipped product: the policy denies it, so only a waiver lets it through.
+    copyleft = _request(bob, teams["Data"], "pkg:pypi/unidecode@1.3.8", "distributed",
+                        "dynamic", "ASCII file names for the reports the export agent ships.")
+    workflow.start_review(copyleft, olivia)
+    # Scans fetched from PyPI and npm by the scan runner once the app serves (offline, they
+    # fail with the reason shown on the request).
     config = ScanConfig.from_mapping(current_app.config)
-    for item in (approved, conditional):
+    for item in (approved, conditional, copyleft):
         scan_services.start_scan(item, olivia, config, source=item.component.purl)
     db.session.commit()
     return passwords

@@ -34,6 +34,10 @@ def celery_init_app(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        # `celery -A governance.jobs.worker beat` runs these; without beat, use
+        # `flask waivers lapse` from cron.
+        beat_schedule={"lapse-waivers": {"task": "governance.lapse_waivers",
+                                         "schedule": 3600.0}},
     )
     celery.set_default()
     app.extensions["celery"] = celery
@@ -79,3 +83,10 @@ def recover_scans_task() -> list[int]:
 @worker_ready.connect
 def _recover_on_start(sender=None, **kwargs) -> None:
     recover_scans_task.delay()
+
+
+@shared_task(name="governance.lapse_waivers")
+def lapse_waivers_task() -> int:
+    from governance.jobs.housekeeping import lapse_waivers
+
+    return lapse_waivers()

@@ -2,7 +2,7 @@
 them with a pool of scan worker processes, started on the first scan and kept for the next.
 
 The thread also re-queues stale scans every minute, so a scan whose process died is picked up
-again when the app comes back.
+again when the app comes back, and lapses expired waivers (see jobs.housekeeping).
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import threading
 import time
 
 from governance.database import db
+from governance.jobs.housekeeping import lapse_waivers
 
 log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 60
@@ -75,6 +76,12 @@ class EmbeddedRunner:
                         self._recover()
                     except Exception:  # noqa: BLE001 - keep the runner alive; logged
                         log.exception("scan recovery failed")
+                    finally:
+                        db.session.remove()
+                    try:
+                        lapse_waivers()
+                    except Exception:  # noqa: BLE001 - keep the runner alive; logged
+                        log.exception("lapsing expired waivers failed")
                     finally:
                         db.session.remove()
                 last_recovery = time.monotonic()

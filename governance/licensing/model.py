@@ -6,7 +6,8 @@ load_policy() in `validation` builds a LicensePolicy from policies/license-polic
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from governance.licensing.expressions import License, Symbol, render_symbol
 
@@ -14,6 +15,15 @@ VERDICTS = ("allow", "review", "deny")  # best first
 RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 OBLIGATIONS = ("attribution", "include-license-text", "notice-file", "state-changes",
                "source-offer")
+# The reasons a deny may be waived, as OSS Review Toolkit's rule-violation resolutions name
+# them; the policy file may describe them otherwise and add the office's own.
+WAIVER_REASONS = {
+    "CANT_FIX_EXCEPTION": "The violation cannot be fixed, and the office accepts it.",
+    "DYNAMIC_LINKAGE_EXCEPTION": "Only linked dynamically, which the license allows here.",
+    "EXAMPLE_OF_EXCEPTION": "The license is only an example or a test fixture in the code.",
+    "LICENSE_ACQUIRED_EXCEPTION": "The company acquired a license that permits this use.",
+    "PATENT_GRANT_EXCEPTION": "A patent grant covers this use.",
+}
 
 
 def worst(verdicts: Iterable[str]) -> str:
@@ -66,3 +76,6 @@ class LicensePolicy:
     categories: Mapping[str, Mapping[str, str]]
     overrides: Mapping[tuple[str, str | None], Override]
     obligations: tuple[ObligationRule, ...]
+    # {code: description}: the reasons a waiver of a deny may give
+    waiver_reasons: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType(WAIVER_REASONS))

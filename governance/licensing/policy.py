@@ -35,11 +35,12 @@ from governance.licensing.model import (
     best,
     worst,
 )
-from governance.licensing.validation import load_policy
+from governance.licensing.validation import load_policy, load_policy_text
 
 __all__ = ["OBLIGATIONS", "VERDICTS", "Choice", "Evaluation", "EvaluationError",
            "LicensePolicy", "LicenseVerdict", "Obligation", "ObligationRule", "Override",
-           "UnknownContext", "best", "evaluate", "evaluate_text", "load_policy", "worst"]
+           "UnknownContext", "best", "evaluate", "evaluate_text", "load_policy",
+           "load_policy_text", "worst"]
 
 
 class UnknownContext(ExpressionError):

@@ -22,13 +22,15 @@ from governance.licensing.expressions import (
 from governance.licensing.model import (
     OBLIGATIONS,
     VERDICTS,
+    WAIVER_REASONS,
     LicensePolicy,
     ObligationRule,
     Override,
 )
-from governance.rules.loader import PolicyError, line_of, load_yaml
+from governance.rules.loader import PolicyError, line_of, load_yaml, parse_yaml
 
-_TOP_LEVEL = ("version", "categories", "overrides", "obligations")
+_TOP_LEVEL = ("version", "categories", "overrides", "obligations", "waiver_reasons")
+_REASON_CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,59}$")
 
 
 def load_policy(path: Path | str, contexts: Iterable[str]) -> LicensePolicy:
@@ -39,6 +41,13 @@ def load_policy(path: Path | str, contexts: Iterable[str]) -> LicensePolicy:
     raw = path.read_bytes()
     loader = _Loader(path, tuple(contexts), raw.decode("utf-8").splitlines())
     return loader.load(data, hashlib.sha256(raw).hexdigest())
+
+
+def load_policy_text(text: str, contexts: Iterable[str], name: str = "candidate") -> LicensePolicy:
+    """A policy from text not yet in a file (a proposed change); errors name it `name`."""
+    data = parse_yaml(text, name)
+    loader = _Loader(Path(name), tuple(contexts), text.splitlines())
+    return loader.load(data, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 class _Loader:
@@ -72,7 +81,7 @@ class _Loader:
         return LicensePolicy(
             path=str(self.path), version=version, digest=digest, contexts=self.contexts,
             categories=self._categories(data), overrides=self._overrides(data),
-            obligations=self._obligation_rules(data))
+            obligations=self._obligation_rules(data), waiver_reasons=self._waiver_reasons(data))
 
     def _verdicts(self, value, line: int | None, what: str, complete: bool) -> Mapping[str, str]:
         if isinstance(value, str):
@@ -205,3 +214,20 @@ class _Loader:
             rules.append(ObligationRule(tuple(dict.fromkeys(obligations)), category,
                                         license_key, tuple(contexts), line))
         return tuple(rules)
+
+    def _waiver_reasons(self, data: dict) -> Mapping[str, str]:
+        """ORT's resolution reasons, described as the file says, plus the office's own."""
+        reasons = dict(WAIVER_REASONS)
+        entries = data.get("waiver_reasons", {}) or {}
+        if not isinstance(entries, dict):
+            self.fail(self.key_line(data, "waiver_reasons"),
+                      "'waiver_reasons' maps a reason code to its description")
+        for code, description in entries.items():
+            line = self.key_line(entries, code)
+            if not isinstance(code, str) or not _REASON_CODE.match(code):
+                self.fail(line, f"waiver reason {code!r}: use capitals, digits and _ "
+                                "(like CANT_FIX_EXCEPTION), 3 to 60 characters")
+            if not isinstance(description, str) or not description.strip():
+                self.fail(line, f"waiver reason {code}: describe when it applies")
+            reasons[code] = " ".join(description.split())
+        return MappingProxyType(reasons)

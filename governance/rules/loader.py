@@ -57,6 +57,11 @@ def load_yaml(path: Path) -> LineDict:
         raise PolicyError(path, None, "file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(path, None, f"cannot read: {exc}") from exc
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path | str) -> LineDict:
+    """`text`'s top-level mapping; `path` names it in errors (a file, or "candidate")."""
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

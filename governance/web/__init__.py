@@ -64,10 +64,12 @@ def register_web(app) -> None:
     from governance.auth.admin_views import bp as admin_bp
     from governance.auth.views import bp as auth_bp
     from governance.license_review.views import bp as policies_bp
+    from governance.license_review.waiver_views import bp as waivers_bp
+    from governance.maturity_review.views import bp as maturity_bp
     from governance.scans.views import bp as scans_bp
     from governance.web.views import bp as main_bp
     from governance.workflow.views import bp as workflow_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, audit_bp, scans_bp,
-                      policies_bp):
+                      policies_bp, waivers_bp, maturity_bp):
         app.register_blueprint(blueprint)

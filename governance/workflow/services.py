@@ -6,7 +6,9 @@ the boundary commits). Illegal steps raise one of the errors in governance.error
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +23,25 @@ from governance.workflow.states import TRANSITIONS, Actor, State, Transition
 
 STALE_MESSAGE = ("This request was changed by someone else since you opened it "
                  "(now: {state}). Reload it to see the changes, then try again.")
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """What a request kind adds to the office's decisions (registered by the kind's package).
+
+    check(request, step) -> {field: message}: reasons the decision cannot be taken now;
+    record(request, step, actor) -> dict: called after the state change, in the same
+    transaction, to keep what the decision was based on; returns fields for the audit event."""
+
+    check: Callable[[Request, Transition], dict[str, str]]
+    record: Callable[[Request, Transition, User | None], dict]
+
+
+DECISION_RULES: dict[str, DecisionRules] = {}
+
+
+def register_decision_rules(kind: str, rules: DecisionRules) -> None:
+    DECISION_RULES[kind] = rules
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -60,6 +81,8 @@ def allowed_transitions(request: Request, user: User) -> list[Transition]:
 # --- the steps ------------------------------------------------------------------------------
 
 def _check_actor(request: Request, user: User, transition: Transition) -> None:
+    if transition.actor == Actor.SYSTEM:
+        raise NotAllowed("Only the app itself takes this step.")
     if transition.actor == Actor.REQUESTER:
         if not request.is_requester_side(user):
             raise NotAllowed("Only the requester and their team can do this.")
@@ -68,6 +91,18 @@ def _check_actor(request: Request, user: User, transition: Transition) -> None:
             raise NotAllowed("Only the OSS office can do this.")
         if user.id == request.requester_id:
             raise NotAllowed("You cannot review or decide your own request.")
+
+
+def check_office_work(request: Request, actor: User, states, doing: str) -> None:
+    """The office's own work on a request beside the steps (a waiver, a maturity review):
+    only the office, never on its own request, only in `states`."""
+    if actor.role != Role.OSS_OFFICE:
+        raise NotAllowed(f"Only the OSS office can {doing}.")
+    if actor.id == request.requester_id:
+        raise NotAllowed(f"You cannot {doing} on your own request.")
+    if request.state not in states:
+        raise IllegalTransition(f"A request that is {request.state.label.lower()} cannot "
+                                f"{doing} now.")
 
 
 def check_version(request: Request, expected_version: int | None) -> None:
@@ -109,6 +144,9 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         errors["expires_on"] = "The expiry date must be in the future."
     if step.target == State.SUBMITTED:
         errors.update(request.missing_for_submission())
+    kind_rules = DECISION_RULES.get(request.kind) if step.is_decision else None
+    if kind_rules is not None:
+        errors.update(kind_rules.check(request, step))
     if errors:
         raise ValidationFailed(errors)
 
@@ -131,8 +169,26 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         after["conditions"] = conditions
     if expires_on and step.is_decision and step.target != State.REJECTED:
         after["expires_on"] = expires_on.isoformat()
+    if kind_rules is not None:
+        after.update(kind_rules.record(request, step, actor))
     audit.record(actor, "request", request.id, step.event,
                  summary=f"{step.label}: {request.title}", before=before, after=after)
+    flush_or_stale(request)
+    return request
+
+
+def reopen(request: Request, *, reason: str) -> Request:
+    """The app's own step: an approval whose ground lapsed (a waiver expired) goes back to
+    the office's review. Recorded in the audit trail with no person as actor."""
+    step = TRANSITIONS["reopen"]
+    if request.state not in step.sources:
+        raise IllegalTransition(f"A request that is {request.state.label.lower()} has no "
+                                "approval to reopen.")
+    before = {"state": request.state.value}
+    request.state = step.target
+    audit.record(None, "request", request.id, step.event,
+                 summary=f"{step.label}: {request.title}", before=before,
+                 after={"state": request.state.value, "reason": reason})
     flush_or_stale(request)
     return request
 

@@ -54,6 +54,8 @@ class Actor(str, enum.Enum):
 
     REQUESTER = "requester"
     OFFICE = "office"
+    # The app itself, on a schedule (a lapsed waiver); never offered to a person.
+    SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,13 @@ TRANSITIONS: dict[str, Transition] = {
            needs_reason=True, is_decision=True),
         _t("request_changes", "Request changes", {State.IN_REVIEW}, State.CHANGES_REQUESTED,
            Actor.OFFICE, "changes_requested", needs_reason=True),
+        _t("reopen", "Back to review", {State.APPROVED, State.APPROVED_WITH_CONDITIONS},
+           State.IN_REVIEW, Actor.SYSTEM, "approval_reopened", needs_reason=True),
     )
 }
+
+# The steps a person may take (the API and the pages offer only these).
+PERSON_TRANSITIONS = {n: t for n, t in TRANSITIONS.items() if t.actor != Actor.SYSTEM}
 
 
 def transitions_from(state: State, actor: Actor | None = None) -> list[Transition]:

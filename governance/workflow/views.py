@@ -15,7 +15,7 @@ from governance.web.helpers import apply_errors, paginate, role_required, unit_o
 from governance.workflow import services
 from governance.workflow.forms import AssignForm, CommentForm, TransitionForm
 from governance.workflow.models import Request
-from governance.workflow.states import TRANSITIONS
+from governance.workflow.states import PERSON_TRANSITIONS
 
 bp = Blueprint("workflow", __name__)
 
@@ -82,10 +82,10 @@ def show(request_id: int):
 @login_required
 def step(request_id: int, name: str):
     item = services.get_for(current_user, request_id)
-    if name not in TRANSITIONS:
+    if name not in PERSON_TRANSITIONS:
         abort(404)
     form = TransitionForm()
-    label = TRANSITIONS[name].label
+    label = PERSON_TRANSITIONS[name].label
     if not form.validate():
         flash("The form was incomplete or expired; please try again.", "danger")
         return _render_again(item, 400, transition_form=form, open_step=name)

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from governance.workflow.states import TRANSITIONS, State
+from governance.workflow.states import PERSON_TRANSITIONS, State
 from tests import factories as f
 from tests.api.helpers import actions, assert_error, new_request, stored
 
 # --- transitions ----------------------------------------------------------------------------
 
-def test_full_lifecycle_over_the_api(api, people):
+def test_full_lifecycle_over_the_api(app, api, people):
     engineer, office = api["requester"], api["office"]
     created = engineer.post("/requests", json=new_request(people["team"])).get_json()
     rid = created["id"]
@@ -48,9 +48,13 @@ def test_full_lifecycle_over_the_api(api, people):
     events = engineer.events(rid)
     assert actions(events) == ["created", "submitted", "review_started",
                                "approved_with_conditions"]
+    policy = app.extensions["governance.license_policy"]
+    # Not scanned: no license verdict, but the policy it was decided under is on record.
     assert events[-1]["after"] == {"state": "approved_with_conditions",
                                    "reason": "Well maintained.",
-                                   "conditions": "Keep the NOTICE file.", "expires_on": expires}
+                                   "conditions": "Keep the NOTICE file.", "expires_on": expires,
+                                   "license_verdict": None, "policy_version": policy.version,
+                                   "policy_digest": policy.digest}
     assert events[-1]["before"] == {"state": "in_review"}
     assert [e["actor"]["username"] for e in events] == [people["requester"].username] * 2 + [
         people["office"].username] * 2
@@ -121,8 +125,8 @@ def test_approving_before_start_review_is_409(api, people):
 @pytest.mark.parametrize("state", [State.APPROVED, State.REJECTED, State.WITHDRAWN])
 def test_nothing_moves_a_closed_request(api, people, state):
     item = f.request_in(state, people["requester"], people["team"], people["office"])
-    for name in TRANSITIONS:
-        who = "requester" if TRANSITIONS[name].actor.value == "requester" else "office2"
+    for name in PERSON_TRANSITIONS:
+        who = "requester" if PERSON_TRANSITIONS[name].actor.value == "requester" else "office2"
         response = api[who].fire(item.id, name, reason="r", conditions="c")
         assert_error(response, 409)
     assert stored(item.id).state == state

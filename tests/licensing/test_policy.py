@@ -290,6 +290,8 @@ def test_two_overrides_for_one_license_are_refused_even_spelt_differently(policy
     ("    reason: The Classpath exception lets us link and ship unmodified (OpenJDK).",
      "    reasons: none", "unknown key 'reasons'"),
     ("categories:\n", "categories:\n  - nope\n", "invalid YAML"),
+    ("waiver_reasons:\n", "waiver_reasons:\n  lowercase_code: x\n", "use capitals"),
+    ("waiver_reasons:\n", "waiver_reasons:\n  EMPTY_EXCEPTION: ''\n", "describe when it"),
 ])
 def test_broken_policies_are_refused_with_a_reason(policy_copy, old, new, reason):
     assert reason in _error(policy_copy(old, new)).reason
@@ -305,3 +307,21 @@ def test_the_digest_is_the_sha256_of_the_files_bytes(policy_copy):
     loaded = load_policy(path, contexts=CONTEXTS)
     assert loaded.version == 2
     assert loaded.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_waiver_reasons_are_orts_plus_the_offices_own(policy):
+    from governance.licensing.model import WAIVER_REASONS
+
+    assert set(WAIVER_REASONS) <= set(policy.waiver_reasons)
+    assert "INTERNAL_FORK_EXCEPTION" in policy.waiver_reasons
+    # The file words ORT's reason its own way.
+    assert policy.waiver_reasons["LICENSE_ACQUIRED_EXCEPTION"].startswith("The company bought")
+
+
+def test_waiver_reasons_must_be_a_mapping(policy):
+    from governance.licensing.policy import load_policy_text
+
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    text = text[:text.index("\nwaiver_reasons:")] + "\nwaiver_reasons: [CANT_FIX]\n"
+    with pytest.raises(PolicyError, match="maps a reason code to its description"):
+        load_policy_text(text, CONTEXTS)

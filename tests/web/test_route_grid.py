@@ -82,7 +82,7 @@ def _api_update(case: Case, role: str) -> int:
 
 def _api_transition(case: Case, role: str) -> int:
     step = TRANSITIONS.get(case.values["name"])
-    if step is None:
+    if step is None or step.actor == Actor.SYSTEM:  # the app's own steps are not offered
         return 404
     if step.actor == Actor.REQUESTER:
         allowed = requester_side(case, role)
@@ -93,7 +93,7 @@ def _api_transition(case: Case, role: str) -> int:
 
 def _web_step(case: Case, role: str) -> Status:
     step = TRANSITIONS.get(case.values["name"])
-    if step is None:
+    if step is None or step.actor == Actor.SYSTEM:
         return 404
     allowed = requester_side(case, role) if step.actor == Actor.REQUESTER else role == OFFICE
     if not allowed:
@@ -109,6 +109,13 @@ def _web_edit(case: Case, role: str) -> int:
     # Opening the form of a decided request sends the requester back with a message; a post
     # is read first (an empty one fails validation and is shown again, nothing saved).
     return 302 if "approved" in case.labels and case.method == "GET" else 200
+
+
+def _maturity_post(case: Case, role: str) -> int:
+    # The office's empty review is refused with a message; a decided request's is frozen.
+    if role != OFFICE or "approved" in case.labels:
+        return 403
+    return 422
 
 
 def _scan_file(case: Case, role: str) -> int:
@@ -157,11 +164,17 @@ EXPECTED: dict[str, Expect] = {
     "api_requests.fire_transition": Expect(API, {"POST": _api_transition}),
     # Empty form: refused with a message (no source, or not allowed), back to the request.
     "policies.show": Expect(LOGIN, {"GET": 200}),
+    # An empty proposed policy is refused with a message.
+    "policies.diff": Expect(frozenset({OFFICE, COMPLIANCE, ADMIN}), {"GET": 200, "POST": 422}),
+    "waivers.index": Expect(LOGIN, {"GET": 200}),
+    "waivers.grant": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form is shown again
+    "maturity.review": Expect(LOGIN, {"GET": 200, "POST": _maturity_post}),
     "scans.start": Expect(LOGIN, {"POST": 302}),
     "scans.status": Expect(LOGIN, {"GET": 200}),
     "scans.show": Expect(LOGIN, {"GET": 200}),
     "scans.files": Expect(LOGIN, {"GET": 200}),
     "scans.file": Expect(LOGIN, {"GET": _scan_file}),
+    "api_reviews.get_review": Expect(API, {"GET": 200}),
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),

@@ -10,7 +10,7 @@ from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
 from governance.workflow import services as workflow
-from governance.workflow.states import TRANSITIONS, Actor, State
+from governance.workflow.states import PERSON_TRANSITIONS, TRANSITIONS, Actor, State
 from tests import factories as f
 
 STEP_ARGS = {"reason": "Because.", "conditions": "Keep the notice."}
@@ -36,7 +36,7 @@ def _fire(item, actor, name):
     return workflow.transition(item, actor, name, expected_version=item.version, **STEP_ARGS)
 
 
-CASES = [(name, state) for name in TRANSITIONS for state in State]
+CASES = [(name, state) for name in PERSON_TRANSITIONS for state in State]
 
 
 @pytest.mark.parametrize("name,state", CASES, ids=[f"{n}-from-{s.value}" for n, s in CASES])
@@ -60,6 +60,22 @@ def test_transition_follows_the_state_table(people, name, state):
             _fire(item, actor, name)
         db.session.rollback()
         assert db.session.get(type(item), item.id).state == before
+
+
+@pytest.mark.parametrize("state", list(State), ids=lambda s: s.value)
+def test_the_apps_reopen_step_follows_the_state_table(people, state):
+    item = f.request_in(state, people["requester"], people["team"], people["office"])
+    if state in TRANSITIONS["reopen"].sources:
+        workflow.reopen(item, reason="The waiver expired.")
+        db.session.commit()
+        assert item.state == State.IN_REVIEW
+        event = audit.events_for("request", item.id)[-1]
+        assert (event.action, event.actor_id) == ("approval_reopened", None)
+    else:
+        with pytest.raises(IllegalTransition):
+            workflow.reopen(item, reason="x")
+        db.session.rollback()
+        assert db.session.get(type(item), item.id).state == state
 
 
 OFFICE_STEPS = [n for n, t in TRANSITIONS.items() if t.actor == Actor.OFFICE]

@@ -1,0 +1,73 @@
+"""License verdicts as recorded with decisions, and the waivers that let a deny through.
+
+A recorded verdict is a copy, not a reference: it keeps the expression, the explanation and
+the policy's digest as they were, so a later policy change never rewrites a past decision.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from governance.auth.models import User
+from governance.database import UTCDateTime, db, utcnow
+from governance.workflow.models import Request
+
+
+class Waiver(db.Model):
+    """The office's permission to approve a request although its license verdict is deny."""
+
+    __tablename__ = "waivers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"),
+                                            index=True)
+    reason_code: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    # Valid through this day; the first run of the expiry job after it lapses the waiver.
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    # What it waives: the denied expression for the request's context, under which policy.
+    context: Mapped[str] = mapped_column(String(40))
+    expression_spdx: Mapped[str] = mapped_column(Text)
+    policy_digest: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[Request] = relationship()
+    created_by: Mapped[User] = relationship()
+
+    def is_active(self, today: date) -> bool:
+        return self.lapsed_at is None and self.expires_on >= today
+
+    def covers(self, context: str, expression_spdx: str, today: date) -> bool:
+        return (self.is_active(today) and self.context == context
+                and self.expression_spdx == expression_spdx)
+
+
+class RecordedVerdict(db.Model):
+    """The license verdict a decision was made on, frozen with the policy's version."""
+
+    __tablename__ = "recorded_verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"),
+                                            index=True)
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="SET NULL"))
+    # The decision step it was recorded for ("approved", "rejected", ...).
+    occasion: Mapped[str] = mapped_column(String(40))
+    context: Mapped[str] = mapped_column(String(40))
+    # allow | review | deny; None when there was nothing to judge (no scan, no license)
+    verdict: Mapped[str | None] = mapped_column(String(10))
+    expression_spdx: Mapped[str] = mapped_column(Text, default="")
+    # Evaluation.to_dict() as it was: licenses, choices, obligations, or the parse error.
+    evaluation: Mapped[dict | None] = mapped_column(JSON)
+    policy_version: Mapped[int] = mapped_column(Integer)
+    policy_digest: Mapped[str] = mapped_column(String(64))
+    waiver_id: Mapped[int | None] = mapped_column(ForeignKey("waivers.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    waiver: Mapped[Waiver | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,25 @@
+"""Requests with a finished scan whose declared license the policy judges."""
+from __future__ import annotations
+
+from governance.auth.roles import Role
+from governance.database import db
+from governance.scans.models import Scan, ScanState
+from governance.workflow import services as workflow
+from governance.workflow.states import State
+from tests import factories as f
+
+
+def scanned_request(declared: str | None, *, context: str = "distributed",
+                    state: State = State.IN_REVIEW, health=None):
+    """(request, engineer, office): an adoption request in `state` whose latest scan
+    declares `declared` (scancode keys or SPDX ids)."""
+    team = f.team()
+    engineer = f.user(Role.ENGINEER, teams=[team])
+    office = f.user(Role.OSS_OFFICE)
+    item = f.request_in(State.SUBMITTED, engineer, team, usage_context=context)
+    db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary={
+        "declared_license_expression": declared, "detected": [], "health": health or []}))
+    if state != State.SUBMITTED:
+        workflow.start_review(item, office)
+    db.session.commit()
+    return item, engineer, office

@@ -1,0 +1,29 @@
+"""`flask demo load`: a first look with every kind of request, review and queued scan."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from governance.adoption.models import AdoptionRequest
+from governance.database import db
+from governance.maturity_review.models import MaturityReview
+from governance.scans.models import Scan, ScanState
+from governance.workflow.states import State
+
+
+def test_demo_load_fills_an_empty_database_once(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "alice" in result.output and "olivia" in result.output
+    requests = {r.component.name: r for r in db.session.scalars(select(AdoptionRequest))}
+    assert requests["requests"].state == State.APPROVED
+    assert requests["unidecode"].state == State.IN_REVIEW
+    assert requests["unidecode"].usage_context == "distributed"
+    review = db.session.scalars(select(MaturityReview)).one()
+    assert review.request_id == requests["requests"].id
+    assert review.recommendation == "recommended"
+    queued = {s.request.component.name for s in db.session.scalars(select(Scan))
+              if s.state == ScanState.QUEUED}
+    assert queued == {"requests", "lodash", "unidecode"}
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0
+    assert len(db.session.scalars(select(AdoptionRequest)).all()) == len(requests)
