@@ -58,6 +58,9 @@ class SourceLocation:
     url: str
     filename: str
     purl: str | None
+    # True when the URL is the answer of a registry the operator configured (PyPI, npm, or
+    # their mirrors, which may well sit in a private network); False for a URL a user typed.
+    from_registry: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def _resolve_purl(text: str, registries: Registries, timeout: float) -> SourceLo
     pinned = PackageURL(type=purl.type, namespace=purl.namespace, name=purl.name,
                         version=version, qualifiers=purl.qualifiers, subpath=purl.subpath)
     return SourceLocation(url=url, filename=_safe_filename(filename),
-                          purl=pinned.to_string())
+                          purl=pinned.to_string(), from_registry=True)
 
 
 def _resolve_pypi(session: requests.Session, base: str, purl: PackageURL,
@@ -212,8 +215,9 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
              timeout: float = 60, public_only: bool = False) -> StoredArchive:
     """Stream the archive into the store, refusing it once it grows past `max_bytes`.
 
-    With `public_only`, every host on the way (redirects included) must resolve to public
-    addresses only: a URL typed by a user must not make the server reach its own network.
+    With `public_only`, every host on the way (redirects included) of a URL a user typed must
+    resolve to public addresses only: it must not make the server reach its own network. An
+    archive the configured registry points to is fetched wherever the registry is.
 
     `timeout` bounds connecting and each wait for data, not the whole transfer.
     """
@@ -222,7 +226,7 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
         # Identity, so that what is counted, hashed and stored are the bytes of the file.
         with _open(session, source.url, what, timeout,
                    headers={"Accept-Encoding": "identity"},
-                   public_only=public_only) as response:
+                   public_only=public_only and not source.from_registry) as response:
             declared = _content_length(response)
             if declared is not None and declared > max_bytes:
                 raise FetchError(f"{what} is {_human_size(declared)}, "

@@ -51,7 +51,7 @@ def test_a_pypi_purl_with_a_version_resolves_to_its_sdist(fake_registry, registr
 
     assert source == SourceLocation(url=f"{fake_registry.url}/files/demo_lib-1.0.0.tar.gz",
                                     filename="demo_lib-1.0.0.tar.gz",
-                                    purl="pkg:pypi/demo-lib@1.0.0")
+                                    purl="pkg:pypi/demo-lib@1.0.0", from_registry=True)
     assert "/pypi/demo-lib/1.0.0/json" in fake_registry.paths_seen()
 
 
@@ -118,7 +118,7 @@ def test_an_npm_purl_with_a_version_resolves_to_its_tarball(fake_registry, regis
 
     assert source == SourceLocation(
         url=f"{fake_registry.url}/npm/tiny-num/-/tiny-num-1.0.0.tgz",
-        filename="tiny-num-1.0.0.tgz", purl="pkg:npm/tiny-num@1.0.0")
+        filename="tiny-num-1.0.0.tgz", purl="pkg:npm/tiny-num@1.0.0", from_registry=True)
 
 
 def test_an_npm_purl_without_a_version_resolves_to_the_latest_dist_tag(registries):
@@ -357,6 +357,20 @@ def test_public_only_refuses_an_address_inside_a_private_network(fake_registry, 
                  max_bytes=MB, public_only=True)
     assert "private network" in caught.value.reason
     assert files_in(store) == []
+
+
+def test_public_only_trusts_the_configured_registry_even_in_a_private_network(
+        fake_registry, registries, store):
+    # A company mirror of PyPI or npm (like this fake one, on 127.0.0.1) is the operator's
+    # choice; what it points to is fetched. A typed download_url qualifier is not trusted.
+    source = resolve("pkg:pypi/demo-lib@1.0.0", registries)
+    assert source.from_registry
+    assert download(source, store, max_bytes=MB, public_only=True).size > 0
+    typed = resolve("pkg:pypi/demo-lib@1.0.0?download_url="
+                    f"{fake_registry.url}/files/demo_lib-1.0.0.tar.gz", registries)
+    assert not typed.from_registry
+    with pytest.raises(FetchError, match="private network"):
+        download(typed, store, max_bytes=MB, public_only=True)
 
 
 # -- store_file --------------------------------------------------------------------------------
