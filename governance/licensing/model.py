@@ -76,6 +76,9 @@ class LicensePolicy:
     categories: Mapping[str, Mapping[str, str]]
     overrides: Mapping[tuple[str, str | None], Override]
     obligations: tuple[ObligationRule, ...]
+    # The contexts in which a component whose license verdict is allow needs no request (the
+    # CI gate passes it as "allowed by policy").
+    allow_without_request: tuple[str, ...] = ()
     # {code: description}: the reasons a waiver of a deny may give
     waiver_reasons: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType(WAIVER_REASONS))

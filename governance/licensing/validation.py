@@ -29,7 +29,8 @@ from governance.licensing.model import (
 )
 from governance.rules.loader import PolicyError, line_of, load_yaml, parse_yaml
 
-_TOP_LEVEL = ("version", "categories", "overrides", "obligations", "waiver_reasons")
+_TOP_LEVEL = ("version", "categories", "overrides", "obligations", "allow_without_request",
+              "waiver_reasons")
 _REASON_CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,59}$")
 
 
@@ -81,7 +82,9 @@ class _Loader:
         return LicensePolicy(
             path=str(self.path), version=version, digest=digest, contexts=self.contexts,
             categories=self._categories(data), overrides=self._overrides(data),
-            obligations=self._obligation_rules(data), waiver_reasons=self._waiver_reasons(data))
+            obligations=self._obligation_rules(data),
+            allow_without_request=self._allow_without_request(data),
+            waiver_reasons=self._waiver_reasons(data))
 
     def _verdicts(self, value, line: int | None, what: str, complete: bool) -> Mapping[str, str]:
         if isinstance(value, str):
@@ -214,6 +217,14 @@ class _Loader:
             rules.append(ObligationRule(tuple(dict.fromkeys(obligations)), category,
                                         license_key, tuple(contexts), line))
         return tuple(rules)
+
+    def _allow_without_request(self, data: dict) -> tuple[str, ...]:
+        contexts = data.get("allow_without_request", [])
+        if not isinstance(contexts, list) or any(c not in self.contexts for c in contexts):
+            self.fail(self.key_line(data, "allow_without_request"),
+                      "'allow_without_request' must list usage contexts of "
+                      f"policies/contexts.yaml ({', '.join(self.contexts)})")
+        return tuple(dict.fromkeys(contexts))
 
     def _waiver_reasons(self, data: dict) -> Mapping[str, str]:
         """ORT's resolution reasons, described as the file says, plus the office's own."""

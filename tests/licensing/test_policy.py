@@ -291,6 +291,8 @@ def test_two_overrides_for_one_license_are_refused_even_spelt_differently(policy
      "    reasons: none", "unknown key 'reasons'"),
     ("categories:\n", "categories:\n  - nope\n", "invalid YAML"),
     ("waiver_reasons:\n", "waiver_reasons:\n  lowercase_code: x\n", "use capitals"),
+    ("allow_without_request: [internal, saas, distributed]",
+     "allow_without_request: [internal, cloud]", "'allow_without_request' must list usage"),
     ("waiver_reasons:\n", "waiver_reasons:\n  EMPTY_EXCEPTION: ''\n", "describe when it"),
 ])
 def test_broken_policies_are_refused_with_a_reason(policy_copy, old, new, reason):
@@ -325,3 +327,8 @@ def test_waiver_reasons_must_be_a_mapping(policy):
     text = text[:text.index("\nwaiver_reasons:")] + "\nwaiver_reasons: [CANT_FIX]\n"
     with pytest.raises(PolicyError, match="maps a reason code to its description"):
         load_policy_text(text, CONTEXTS)
+
+
+def test_the_default_policy_lets_allowed_licenses_through_without_a_request_except_modified(
+        policy):
+    assert policy.allow_without_request == ("internal", "saas", "distributed")
