@@ -86,6 +86,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "FETCH_PUBLIC_ONLY": _bool_env("FETCH_PUBLIC_ONLY", True),
         "PYPI_URL": os.environ.get("PYPI_URL", "https://pypi.org"),
         "NPM_REGISTRY_URL": os.environ.get("NPM_REGISTRY_URL", "https://registry.npmjs.org"),
+        # SPDX documents get a unique namespace under this URI (SPDX 2.3 §6.5): use one the
+        # company controls.
+        "SPDX_NAMESPACE_BASE": os.environ.get("SPDX_NAMESPACE_BASE",
+                                              "https://oss-governance.example.com/spdx"),
+        # SBOM imports and gate requests: larger documents are refused before parsing.
+        "SBOM_MAX_BYTES": _int_env("SBOM_MAX_BYTES", 20 * 1024 * 1024),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
         # flask-smorest: the OpenAPI document at /api/v1/openapi.json

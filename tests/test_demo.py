@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from governance.adoption.models import AdoptionRequest
 from governance.database import db
+from governance.inventory.models import Product
 from governance.maturity_review.models import MaturityReview
 from governance.scans.models import Scan, ScanState
 from governance.workflow.states import State
@@ -23,7 +24,11 @@ def test_demo_load_fills_an_empty_database_once(runner):
     assert review.recommendation == "recommended"
     queued = {s.request.component.name for s in db.session.scalars(select(Scan))
               if s.state == ScanState.QUEUED}
-    assert queued == {"requests", "lodash", "unidecode"}
+    assert queued == {"requests", "lodash", "unidecode", "is-number", "six"}
+    products = {p.name: p for p in db.session.scalars(select(Product))}
+    assert set(products) == {"Billing jobs", "Admin console", "Report agent"}
+    assert {r.component.name for r in requests.values()
+            if r.product is products["Admin console"]} == {"lodash", "is-number"}
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0
     assert len(db.session.scalars(select(AdoptionRequest)).all()) == len(requests)

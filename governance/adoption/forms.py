@@ -39,6 +39,9 @@ class AdoptionForm(FlaskForm):
     homepage_url = StringField("Homepage", validators=[Optional(), Length(max=500)])
     repository_url = StringField("Source repository", validators=[Optional(), Length(max=500)])
     team = SelectField("Requesting team", coerce=int, validators=[DataRequired()])
+    product = SelectField("Product", coerce=int, validators=[Optional()],
+                          description="The product or service it goes into, if one; "
+                                      "compliance exports and SBOM checks use it.")
     usage_context = RadioField("Usage context", validators=[DataRequired()])
     linking = SelectField("How is it linked or embedded?", validators=[DataRequired()])
     will_modify = BooleanField("We will modify its source")
@@ -72,6 +75,7 @@ class AdoptionForm(FlaskForm):
             justification=self.justification.data or "",
             alternative_ids=self.alternatives.data or [],
             answers={qid: self[f"q_{qid}"].data for qid in question_ids},
+            product_id=self.product.data or None,
         )
 
 
@@ -99,8 +103,10 @@ def adoption_form_class(rules: RequestRules):
     return form_class
 
 
-def fill_choices(form, rules: RequestRules, teams, alternatives) -> None:
+def fill_choices(form, rules: RequestRules, teams, alternatives, products=()) -> None:
     form.team.choices = choices((t.id, t.name) for t in teams)
+    form.product.choices = choices([(0, "— none: team-wide use —")] + [
+        (p.id, f"{p.name} ({p.team.name})") for p in products])
     form.usage_context.choices = choices((c.id, c.label) for c in rules.contexts)
     form.linking.choices = choices([("", "—")] + [(o.id, o.label) for o in rules.linking])
     form.alternatives.choices = choices(

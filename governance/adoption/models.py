@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.components.models import Component
+from governance.inventory.models import Product
 from governance.workflow.models import Request
 
 
@@ -18,8 +19,11 @@ class AdoptionRequest(Request):
     will_modify: Mapped[bool] = mapped_column(default=False)
     linking: Mapped[str] = mapped_column(String(40))
     justification: Mapped[str] = mapped_column(Text, default="")
+    # The product (of the requesting team) it goes into; empty for team-wide use.
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
 
     component: Mapped[Component] = relationship()
+    product: Mapped[Product | None] = relationship()
 
     __mapper_args__ = {"polymorphic_identity": "adoption"}
     kind_label = "Adoption"
@@ -36,6 +40,7 @@ class AdoptionRequest(Request):
             "component": self.component.purl if self.component else None,
             "usage_context": self.usage_context, "will_modify": self.will_modify,
             "linking": self.linking, "justification": self.justification,
+            "product": self.product.name if self.product else None,
             "alternatives": sorted(a.id for a in self.alternatives),
         })
         return data

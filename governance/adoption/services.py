@@ -16,6 +16,7 @@ from governance.components import services as components
 from governance.components.models import Component
 from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
+from governance.inventory.models import Product
 from governance.license_review import services as license_review
 from governance.rules.forms import Question, RequestRules
 from governance.workflow import services as workflow
@@ -44,6 +45,7 @@ class AdoptionInput:
     justification: str = ""
     alternative_ids: list[int] = field(default_factory=list)
     answers: dict[str, object] = field(default_factory=dict)
+    product_id: int | None = None
 
 
 def _check_url(value: str, key: str, errors: dict) -> str:
@@ -116,6 +118,11 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
         errors["team"] = "Choose the team that will use the package."
     elif team.id not in actor.team_ids():
         errors["team"] = "You can only request for a team you belong to."
+    product = None
+    if data.product_id:
+        product = get_by_id(Product, data.product_id)
+        if product is None or (team is not None and product.team_id != team.id):
+            errors["product"] = "Choose one of the requesting team's products, or none."
     if rules.context(data.usage_context) is None:
         errors["usage_context"] = "Choose how the package will be used."
     if data.linking not in {o.id for o in rules.linking}:
@@ -144,6 +151,7 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
 
     request.component = components.get_or_create(purl, homepage, repository)
     request.team = team
+    request.product = product
     request.usage_context = data.usage_context
     request.linking = data.linking
     request.will_modify = bool(data.will_modify)

@@ -11,6 +11,7 @@ from governance.adoption.models import AdoptionRequest
 from governance.auth.models import Team
 from governance.database import db
 from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
+from governance.inventory import services as inventory
 from governance.license_review.forms import waiver_form as forms_for_waiver
 from governance.license_review.services import recorded_verdict, verdict_for, waivers_of
 from governance.license_review.waivers import may_grant_waiver
@@ -55,7 +56,8 @@ def _form(obj=None, exclude_id=None):
     form_class = adoption_form_class(rules)
     form = form_class(data=obj) if obj is not None and request.method == "GET" else form_class()
     fill_choices(form, rules, current_user.teams,
-                 services.alternative_choices(current_user, exclude_id))
+                 services.alternative_choices(current_user, exclude_id),
+                 inventory.products_of(current_user.teams))
     if not form.alternatives.choices:
         form.alternatives.description = ("No other requests yet. When several packages could "
                                           "fill the same need, request each and link them here.")
@@ -132,6 +134,7 @@ def edit(request_id: int):
             "usage_context": item.usage_context, "linking": item.linking,
             "will_modify": item.will_modify, "justification": item.justification,
             "alternatives": [a.id for a in item.alternatives], "lock_version": item.version,
+            "product": item.product_id or 0,
             **answers_to_form_data(item.answers),
         }
     form = _form(initial, exclude_id=item.id)

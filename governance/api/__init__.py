@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 def register_api(app, api) -> None:
+    from governance.api.compliance import blp as compliance_blp
     from governance.api.me import blp as me_blp
     from governance.api.requests import blp as requests_blp
     from governance.api.reviews import blp as reviews_blp
@@ -17,6 +18,6 @@ def register_api(app, api) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "A personal API token, created on the API tokens page."})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blp in (requests_blp, reviews_blp, scans_blp, me_blp):
+    for blp in (requests_blp, reviews_blp, scans_blp, compliance_blp, me_blp):
         csrf.exempt(blp)  # token-authenticated, no cookies: CSRF does not apply
         api.register_blueprint(blp)

@@ -56,7 +56,7 @@ def _input(data: dict) -> adoption.AdoptionInput:
         version=data["version"], homepage_url=data["homepage_url"],
         repository_url=data["repository_url"], will_modify=data["will_modify"],
         justification=data["justification"], alternative_ids=data["alternatives"],
-        answers=data["answers"])
+        answers=data["answers"], product_id=data["product"])
 
 
 def _rules():

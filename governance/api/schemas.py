@@ -63,6 +63,8 @@ class RequestSchema(Schema):
     will_modify = fields.Bool()
     justification = fields.Str()
     alternatives = fields.Function(lambda r: [a.id for a in r.alternatives])
+    product = fields.Function(lambda r: {"id": r.product.id, "name": r.product.name}
+                              if getattr(r, "product", None) else None)
     answers = fields.List(fields.Nested(AnswerSchema))
     submitted_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
@@ -125,6 +127,10 @@ class RequestInputSchema(Schema):
                                load_default=list)
     answers = fields.Dict(keys=fields.Str(), values=fields.Raw(allow_none=True),
                           load_default=dict)
+    product = fields.Int(load_default=None, allow_none=True,
+                         validate=validate.Range(min=1, max=MAX_ID),
+                         metadata={"description": "Product id (GET /api/v1/products), one of "
+                                                  "the team's; leave out for team-wide use"})
 
 
 class CreateRequestSchema(RequestInputSchema):

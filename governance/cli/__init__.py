@@ -103,6 +103,7 @@ def load_demo(if_empty):
 
 
 def register_cli(app) -> None:
+    from governance.cli.compliance import export_command, gate_command, products_cli
     from governance.cli.policies import policies_cli
     from governance.cli.scan import scan_command, scans_cli
     from governance.cli.waivers import waivers_cli
@@ -113,3 +114,6 @@ def register_cli(app) -> None:
     app.cli.add_command(scans_cli)
     app.cli.add_command(policies_cli)
     app.cli.add_command(waivers_cli)
+    app.cli.add_command(products_cli)
+    app.cli.add_command(export_command)
+    app.cli.add_command(gate_command)

@@ -38,8 +38,9 @@ def check(path: Path | None):
                f"{len(policy.obligations)} obligation rules, sha256 {policy.digest[:12]}")
 
 
-class _BadInputIsThree(click.Command):
-    """Click reports a usage error with exit code 2, which `eval` uses for deny."""
+class BadInputIsThree(click.Command):
+    """Click reports a usage error with exit code 2, which `eval` uses for deny (and which a
+    CI script could mistake for a verdict): bad input is 3 everywhere."""
 
     def parse_args(self, ctx, args):
         try:
@@ -49,7 +50,7 @@ class _BadInputIsThree(click.Command):
             raise
 
 
-@policies_cli.command("eval", cls=_BadInputIsThree)
+@policies_cli.command("eval", cls=BadInputIsThree)
 @click.argument("expression")
 @click.option("--context", "-c", required=True,
               help="Usage context id (policies/contexts.yaml), e.g. distributed.")

@@ -13,6 +13,7 @@ from flask import current_app
 from governance.adoption import services as adoption
 from governance.auth import services as auth
 from governance.database import db
+from governance.inventory import services as inventory
 from governance.maturity_review import services as maturity
 from governance.maturity_review.services import CriterionScore
 from governance.scans import services as scan_services
@@ -27,6 +28,11 @@ USERS = [
     ("carol", "compliance", "Carol Compliance", []),
     ("ada", "admin", "Ada Admin", []),
 ]
+PRODUCTS = [
+    ("Billing jobs", "Payments", "internal", "Nightly reconciliation and retry jobs."),
+    ("Admin console", "Platform", "distributed", "The web console shipped with our appliance."),
+    ("Report agent", "Data", "distributed", "The export agent customers install on premises."),
+]
 TEAMS = {"Payments": "Card payments and billing services.",
          "Platform": "The internal Kubernetes platform and its storage.",
          "Data": "Analytics pipelines and the data warehouse."}
@@ -38,9 +44,10 @@ def _answers(users: str, maintainers: str, can_patch: str = "yes") -> dict:
 
 
 def _request(user, team, purl, context, linking, justification, *, submit=True,
-             alternatives=(), answers=None, homepage=""):
+             alternatives=(), answers=None, homepage="", product=None):
     data = adoption.AdoptionInput(
         team_id=team.id, usage_context=context, linking=linking, purl=purl,
+        product_id=product.id if product else None,
         homepage_url=homepage, justification=justification,
         alternative_ids=[a.id for a in alternatives],
         answers=answers or _answers("Widely used; thousands of dependents.",
@@ -61,10 +68,16 @@ def load() -> dict[str, tuple[str, str]]:
             email=f"{username}@example.com", team_ids=[teams[t].id for t in team_names])
         passwords[username] = (role, password)
     alice, bob, olivia, oscar = (users[u] for u in ("alice", "bob", "olivia", "oscar"))
+    rules = current_app.extensions["governance.rules"]
+    products = {name: inventory.save_product(None, None, name=name, team_id=teams[team].id,
+                                             usage_context=context, description=text,
+                                             rules=rules)
+                for name, team, context, text in PRODUCTS}
 
     approved = _request(alice, teams["Payments"], "pkg:pypi/requests@2.32.3", "internal",
                         "dynamic", "HTTP client for our internal billing reconciliation jobs.",
-                        homepage="https://requests.readthedocs.io")
+                        homepage="https://requests.readthedocs.io",
+                        product=products["Billing jobs"])
     workflow.start_review(approved, olivia)
     maturity.save(approved, olivia, [
         CriterionScore("users", 5, "Used by most Python shops; millions of downloads a day."),
@@ -77,7 +90,8 @@ def load() -> dict[str, tuple[str, str]]:
                      expires_on=date.today() + timedelta(days=365))
 
     conditional = _request(alice, teams["Platform"], "pkg:npm/lodash@4.17.21", "distributed",
-                           "static", "Utility functions for the admin console we ship.")
+                           "static", "Utility functions for the admin console we ship.",
+                           product=products["Admin console"])
     workflow.start_review(conditional, oscar)
     workflow.approve_with_conditions(
         conditional, oscar, reason="MIT; fine to ship.",
@@ -117,12 +131,25 @@ def load() -> dict[str, tuple[str, str]]:
              "Serialization for the data export agent.", submit=False)
     # GPL in a shipped product: the policy denies it, so only a waiver lets it through.
     copyleft = _request(bob, teams["Data"], "pkg:pypi/unidecode@1.3.8", "distributed",
-                        "dynamic", "ASCII file names for the reports the export agent ships.")
+                        "dynamic", "ASCII file names for the reports the export agent ships.",
+                        product=products["Report agent"])
     workflow.start_review(copyleft, olivia)
+    # Two more approved packages in shipped products, so that the first export has content.
+    is_number = _request(alice, teams["Platform"], "pkg:npm/is-number@7.0.0", "distributed",
+                         "static", "Input checks in the admin console.",
+                         product=products["Admin console"])
+    workflow.start_review(is_number, oscar)
+    workflow.approve(is_number, oscar, reason="MIT, tiny, no dependencies.")
+    six = _request(bob, teams["Data"], "pkg:pypi/six@1.16.0", "distributed", "dynamic",
+                   "Python 2/3 compatibility, pulled in by the report agent's PDF library.",
+                   product=products["Report agent"])
+    workflow.start_review(six, olivia)
+    workflow.approve_with_conditions(six, olivia, reason="MIT; a transitive dependency.",
+                                     conditions="Remove it when the PDF library drops it.")
     # Scans fetched from PyPI and npm by the scan runner once the app serves (offline, they
     # fail with the reason shown on the request).
     config = ScanConfig.from_mapping(current_app.config)
-    for item in (approved, conditional, copyleft):
+    for item in (approved, conditional, copyleft, is_number, six):
         scan_services.start_scan(item, olivia, config, source=item.component.purl)
     db.session.commit()
     return passwords

@@ -63,6 +63,8 @@ def register_web(app) -> None:
     from governance.audit.views import bp as audit_bp
     from governance.auth.admin_views import bp as admin_bp
     from governance.auth.views import bp as auth_bp
+    from governance.inventory.import_views import bp as sbom_imports_bp
+    from governance.inventory.views import bp as inventory_bp
     from governance.license_review.views import bp as policies_bp
     from governance.license_review.waiver_views import bp as waivers_bp
     from governance.maturity_review.views import bp as maturity_bp
@@ -71,5 +73,5 @@ def register_web(app) -> None:
     from governance.workflow.views import bp as workflow_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, audit_bp, scans_bp,
-                      policies_bp, waivers_bp, maturity_bp):
+                      policies_bp, waivers_bp, maturity_bp, inventory_bp, sbom_imports_bp):
         app.register_blueprint(blueprint)

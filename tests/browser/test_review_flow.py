@@ -54,7 +54,9 @@ def test_a_denied_license_is_approved_only_through_a_waiver(page: Page, screensh
         "approved under waiver LICENSE_ACQUIRED_EXCEPTION")
     screenshot("review-02-approved-with-waiver")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Waivers").click()
+    main = page.get_by_role("navigation", name="Main")
+    main.get_by_role("button", name="Rules").click()
+    main.get_by_role("link", name="Waivers").click()
     expect(page.get_by_test_id("waiver-list")).to_contain_text(item.title)
     screenshot("review-03-waivers")
 

@@ -23,6 +23,7 @@ from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 import governance
@@ -31,6 +32,8 @@ from governance.auth import services as auth
 from governance.auth.models import ApiToken, LoginSession
 from governance.auth.roles import Role
 from governance.database import db
+from governance.inventory import services as inventory
+from governance.inventory.models import SbomImport
 from governance.scans.models import Scan, ScanFile, ScanState
 from governance.workflow.models import Comment, Request
 from governance.workflow.states import TRANSITIONS, Actor, State
@@ -125,6 +128,7 @@ def _scan_file(case: Case, role: str) -> int:
 ADMINS = frozenset({ADMIN})
 OFFICE_ONLY = frozenset({OFFICE})
 OFFICE_AND_ADMINS = frozenset({OFFICE, ADMIN})
+PRODUCT_EDITORS = frozenset({COMPLIANCE, ADMIN})
 
 EXPECTED: dict[str, Expect] = {
     "static": Expect(PUBLIC, {"GET": 200}),
@@ -175,6 +179,21 @@ EXPECTED: dict[str, Expect] = {
     "scans.files": Expect(LOGIN, {"GET": 200}),
     "scans.file": Expect(LOGIN, {"GET": _scan_file}),
     "api_reviews.get_review": Expect(API, {"GET": 200}),
+    "api_compliance.list_products": Expect(API, {"GET": 200}),
+    "api_compliance.export": Expect(API, {"GET": 422}),  # no format
+    "api_compliance.gate": Expect(API, {"POST": 422}),
+    "api_compliance.import_sbom": Expect(API, {"POST": 422}),
+    "inventory.index": Expect(LOGIN, {"GET": 200}),
+    "inventory.export": Expect(LOGIN, {"GET": 302}),  # no format: back with a message
+    "inventory.products": Expect(LOGIN, {"GET": 200}),
+    "inventory.product": Expect(LOGIN, {"GET": 200}),
+    # The empty form is shown again with its errors.
+    "inventory.edit_product": Expect(PRODUCT_EDITORS, {"GET": 200, "POST": 200}),
+    # Team A's product: its team and the office, compliance and admins check it; an empty
+    # upload goes back with a message.
+    "sbom_imports.upload": Expect(LOGIN, {"POST": 302}, {(OTHER_ENGINEER, "POST"): 403}),
+    "sbom_imports.show": Expect(LOGIN, {"GET": 200}),
+    "sbom_imports.drafts": Expect(LOGIN, {"POST": 302}),  # nothing ticked: back
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),
@@ -235,6 +254,13 @@ def world():
     db.session.flush()
     w.scan_file = ScanFile(scan_id=w.scan.id, path="pkg/LICENSE", status="scanned")
     db.session.add(w.scan_file)
+    w.product = inventory.save_product(None, None, name="Team A's console", team_id=team_a.id,
+                                       usage_context="distributed", description="",
+                                       rules=current_app.extensions["governance.rules"])
+    w.sbom_import = SbomImport(product=w.product, filename="bom.json", format="cyclonedx-json",
+                               context="distributed", policy_digest="0" * 64, components=[],
+                               counts={}, imported_by=engineer)
+    db.session.add(w.sbom_import)
     for role, user in users.items():
         w.own_tokens[role] = auth.create_token(user, "to revoke")[0]
         w.secrets[role] = auth.create_token(user, "grid")[1]
@@ -290,6 +316,12 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
                 ("missing", MISSING), ("too large", TOO_LARGE)]  # None: filled per role
     if variable == "scan_id":
         return [("draft", w.draft_scan.id), ("submitted", w.scan.id), ("missing", MISSING),
+                ("too large", TOO_LARGE)]
+    if variable == "product_id":
+        return [("team A's product", w.product.id), ("missing", MISSING),
+                ("too large", TOO_LARGE)]
+    if variable == "import_id":
+        return [("an SBOM check", w.sbom_import.id), ("missing", MISSING),
                 ("too large", TOO_LARGE)]
     if variable == "file_id":
         return [("file of the submitted request's scan", w.scan_file.id)]

@@ -1,0 +1,149 @@
+"""SBOMs checked against what the office approved: the import page and the CI gate.
+
+Both read the document with governance.sbom, build an index of the company's adoption
+requests (one query) and let governance.compliance classify each component.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from packageurl import PackageURL
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from governance.adoption import services as adoption
+from governance.adoption.models import AdoptionRequest
+from governance.audit import services as audit
+from governance.auth.models import User
+from governance.compliance import KnownRequest, RequestIndex, classify, counts, gate
+from governance.components.models import Component
+from governance.database import db
+from governance.errors import NotAllowed, ValidationFailed
+from governance.inventory.models import Product, SbomImport
+from governance.inventory.services import product_named
+from governance.licensing.policy import LicensePolicy
+from governance.rules.forms import RequestRules
+from governance.sbom import SbomError, component_key, match_key, read_sbom
+from governance.workflow.states import State
+
+MAX_DRAFTS = 200
+
+
+def build_index(product: Product | None = None, today: date | None = None) -> RequestIndex:
+    """Every adoption request but withdrawn ones; with a product, the approvals that count
+    for it: those naming it, and its team's requests that name no product."""
+    today = today or date.today()
+    query = (select(AdoptionRequest).where(AdoptionRequest.state != State.WITHDRAWN)
+             .options(joinedload(AdoptionRequest.component), joinedload(AdoptionRequest.team),
+                      joinedload(AdoptionRequest.product)))
+    if product is not None:
+        query = query.where(
+            (AdoptionRequest.product_id == product.id)
+            | ((AdoptionRequest.product_id.is_(None))
+               & (AdoptionRequest.team_id == product.team_id)))
+    return RequestIndex(_known(r, today) for r in db.session.scalars(query).unique())
+
+
+def _known(request: AdoptionRequest, today: date) -> KnownRequest:
+    component: Component = request.component
+    name = f"{component.namespace}/{component.name}" if component.namespace else component.name
+    return KnownRequest(
+        request_id=request.id, title=request.title, match_key=match_key(component.purl),
+        name_key=component_key(name, component.version or ""),
+        context=request.usage_context, state=request.state.value,
+        expired=request.is_expired(today), product=request.product.name
+        if request.product else None, team=request.team.name)
+
+
+def read(data: bytes, filename: str, max_bytes: int):
+    """The SBOM, or ValidationFailed({"sbom": reason}) for anything unreadable or hostile."""
+    try:
+        return read_sbom(data, filename=filename, max_bytes=max_bytes)
+    except SbomError as exc:
+        raise ValidationFailed({"sbom": exc.reason}) from exc
+
+
+def check_context(policy: LicensePolicy, context: str) -> None:
+    if context not in policy.contexts:
+        raise ValidationFailed({"context": f"Unknown usage context “{context}”; the policy's "
+                                           f"are {', '.join(policy.contexts)}."})
+
+
+def import_sbom(product: Product, actor: User, filename: str, data: bytes,
+                policy: LicensePolicy, max_bytes: int) -> SbomImport:
+    """Read a product's SBOM and keep each component's status as it is today."""
+    return import_document(product, actor, filename, read(data, filename, max_bytes), policy)
+
+
+def import_document(product: Product, actor: User, filename: str, document,
+                    policy: LicensePolicy) -> SbomImport:
+    statuses = classify(document, product.usage_context, build_index(product), policy,
+                        product=product.name)
+    rows = [{"name": s.component.name, "version": s.component.version,
+             "purl": s.component.purl, "license": s.component.license_expression,
+             "status": s.status, "verdict": s.verdict, "explanation": s.explanation,
+             "reason": s.reason, "requests": list(s.requests)} for s in statuses]
+    tally = {status: n for status, n in counts(statuses).items() if n}
+    record = SbomImport(product=product, filename=(filename or "sbom")[:255],
+                        format=document.format, spec_version=document.spec_version or "",
+                        subject=(document.name or "")[:300], context=product.usage_context,
+                        policy_digest=policy.digest, components=rows, counts=tally,
+                        warnings=list(document.warnings)[:100], imported_by=actor)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor, "product", product.id, "sbom_imported",
+                 summary=f"{record.filename}: {len(rows)} components",
+                 after={"import_id": record.id, "format": record.format, "counts": tally})
+    return record
+
+
+def create_drafts(record: SbomImport, actor: User, indexes: list[int],
+                  rules: RequestRules) -> list[AdoptionRequest]:
+    """Draft adoption requests for the chosen unknown components, for the product's team."""
+    product = record.product
+    if product.team_id not in actor.team_ids():
+        raise NotAllowed(f"Only members of {product.team.name} can request packages for "
+                         f"{product.name}.")
+    chosen = sorted(set(indexes))
+    if not chosen:
+        raise ValidationFailed({"components": "Tick the components to request."})
+    if len(chosen) > MAX_DRAFTS:
+        raise ValidationFailed({"components": f"At most {MAX_DRAFTS} drafts at a time."})
+    linking = rules.linking[0].id
+    created = []
+    for index in chosen:
+        if not 0 <= index < len(record.components):
+            raise ValidationFailed({"components": "That component is not in this SBOM."})
+        row = record.components[index]
+        if row["status"] != "unknown":
+            raise ValidationFailed({"components": f"{row['name']} {row['version']} is "
+                                                  f"{row['status'].replace('_', ' ')}, not "
+                                                  "unknown."})
+        purl = row["purl"] or _generic_purl(row["name"], row["version"])
+        created.append(adoption.create(actor, adoption.AdoptionInput(
+            team_id=product.team_id, usage_context=record.context, linking=linking,
+            purl=purl, product_id=product.id,
+            justification=f"Found in the SBOM of {product.name} ({record.filename}, check "
+                          f"#{record.id}); license stated there: "
+                          f"{row['license'] or 'none'}."), rules))
+    return created
+
+
+def _generic_purl(name: str, version: str) -> str:
+    return PackageURL(type="generic", name=name or "unnamed",
+                      version=version or None).to_string()
+
+
+def run_gate(data: bytes, context: str, product_name: str | None, policy: LicensePolicy,
+             max_bytes: int, filename: str = ""):
+    """Pass or fail for a build's SBOM in `context`; with a product, against its approvals."""
+    check_context(policy, context)
+    product = None
+    if product_name:
+        product = product_named(product_name)
+        if product is None:
+            raise ValidationFailed({"product": f"No product named “{product_name}”."})
+    document = read(data, filename, max_bytes)
+    return gate(document, context, build_index(product), policy,
+                product=product.name if product else None)
+

@@ -1,0 +1,140 @@
+"""Exports of what a scope (the company, a team, a product) uses, in the industry's formats.
+
+The data comes from the usages (inventory.services); the documents are built and checked by
+the pure builders of governance.exports (spdx-tools, cyclonedx-python-lib, notice, CSV).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from governance.auth.models import Team
+from governance.database import db
+from governance.errors import ValidationFailed
+from governance.exports import (
+    ExportComponent,
+    ExportError,
+    ExportInput,
+    ExportScope,
+    ExportUsage,
+    build_csv,
+    build_cyclonedx,
+    build_notice_html,
+    build_notice_text,
+    build_spdx,
+)
+from governance.inventory import services as inventory
+from governance.licensing.policy import LicensePolicy
+
+TOOL_VERSION = "0.5"
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    label: str
+    mimetype: str
+    suffix: str
+    build: object
+
+
+FORMATS = {f.id: f for f in (
+    Format("spdx-json", "SPDX 2.3 (JSON)", "application/spdx+json", ".spdx.json", build_spdx),
+    Format("cyclonedx-json", "CycloneDX 1.6 (JSON)", "application/vnd.cyclonedx+json",
+           ".cdx.json", build_cyclonedx),
+    Format("notice-txt", "Notice (text)", "text/plain; charset=utf-8", "-NOTICE.txt",
+           build_notice_text),
+    Format("notice-html", "Notice (HTML)", "text/html; charset=utf-8", "-NOTICE.html",
+           build_notice_html),
+    Format("csv", "Inventory (CSV)", "text/csv; charset=utf-8", ".csv", build_csv),
+)}
+
+
+@dataclass(frozen=True)
+class Export:
+    content: str
+    filename: str
+    mimetype: str
+    components: int
+
+
+def parse_scope(text: str) -> tuple[ExportScope, inventory.UsageFilters]:
+    """`company`, `team:NAME` or `product:NAME` (names as written, any case)."""
+    text = (text or "").strip()
+    kind, _, name = text.partition(":")
+    kind, name = kind.strip().lower(), name.strip()
+    if kind == "company" and not name:
+        return ExportScope("company", "Company"), inventory.UsageFilters()
+    if kind == "team" and name:
+        team = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+        if team is None:
+            raise ValidationFailed({"scope": f"No team named “{name}”."})
+        return ExportScope("team", team.name), inventory.UsageFilters(team_id=team.id)
+    if kind == "product" and name:
+        product = inventory.product_named(name)
+        if product is None:
+            raise ValidationFailed({"scope": f"No product named “{name}”."})
+        return ExportScope("product", product.name), inventory.UsageFilters(
+            product_id=product.id)
+    raise ValidationFailed({"scope": "Give the scope as company, team:NAME or product:NAME."})
+
+
+def export_input(scope: ExportScope, filters: inventory.UsageFilters, policy: LicensePolicy,
+                 namespace_base: str, created: datetime | None = None) -> ExportInput:
+    """One ExportComponent per component version, with every usage of it in the scope."""
+    grouped: dict[int, list[inventory.Usage]] = {}
+    for usage in inventory.usages(filters, policy):
+        grouped.setdefault(usage.request.component_id, []).append(usage)
+    components = [_component(items) for items in grouped.values()]
+    return ExportInput(scope=scope, components=components,
+                       created=created or datetime.now(timezone.utc).replace(microsecond=0),
+                       tool_version=TOOL_VERSION, namespace_base=namespace_base)
+
+
+def _component(items: list[inventory.Usage]) -> ExportComponent:
+    first = items[0]
+    component = first.request.component
+    scan = next((s for s in reversed(first.request.scans or [])
+                 if s.summary and s.state.value == "succeeded"), None)
+    summary = scan.summary if scan else {}
+    obligations = sorted({o.id for u in items
+                          for o in getattr(u.verdict.evaluation, "obligations", ()) or ()})
+    holders = tuple(h["holder"] for h in summary.get("holders") or [] if h.get("holder"))
+    return ExportComponent(
+        name=f"{component.namespace}/{component.name}" if component.namespace
+        else component.name,
+        version=component.version or None, purl=component.purl,
+        license_expression_spdx=first.verdict.expression_spdx or None,
+        holders=holders[:50], homepage_url=component.homepage_url or None,
+        download_url=scan.source if scan and _is_url(scan.source) else None,
+        sha256=scan.archive.sha256 if scan and scan.archive else None,
+        obligations=tuple(obligations),
+        usages=tuple(ExportUsage(team=u.request.team.name,
+                                 product=u.request.product.name if u.request.product else None,
+                                 context=u.request.usage_context,
+                                 state=u.request.state.value,
+                                 approved_on=u.request.decided_at.date()
+                                 if u.request.decided_at else None) for u in items))
+
+
+def _is_url(text: str) -> bool:
+    return bool(re.match(r"^https?://", text or ""))
+
+
+def build(format_id: str, scope_text: str, policy: LicensePolicy, namespace_base: str) -> Export:
+    fmt = FORMATS.get(format_id)
+    if fmt is None:
+        raise ValidationFailed({"format": f"Choose one of {', '.join(FORMATS)}."})
+    scope, filters = parse_scope(scope_text)
+    data = export_input(scope, filters, policy, namespace_base)
+    try:
+        content = fmt.build(data)
+    except ExportError as exc:
+        raise ValidationFailed({"format": f"The {fmt.label} export failed: {exc}"}) from exc
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", scope.name).strip("-") or "export"
+    stamp = data.created.strftime("%Y%m%d")
+    return Export(content, f"{scope.kind}-{slug}-{stamp}{fmt.suffix}", fmt.mimetype,
+                  len(data.components))

@@ -1,0 +1,91 @@
+"""SBOM checks of a product: upload, the status of every component, drafts in bulk."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from governance.auth.roles import Role
+from governance.database import get_by_id
+from governance.errors import NotAllowed, NotFound, ValidationFailed
+from governance.inventory import checks
+from governance.inventory import services as inventory
+from governance.inventory.forms import DraftsForm, SbomUploadForm
+from governance.inventory.models import SbomImport
+from governance.web.forms import choices
+from governance.web.helpers import license_policy, request_rules, unit_of_work
+
+bp = Blueprint("sbom_imports", __name__)
+STATUSES = ("approved", "approved_with_conditions", "allowed_by_policy", "pending", "rejected",
+            "unknown")
+CHECKERS = (Role.COMPLIANCE, Role.OSS_OFFICE, Role.ADMIN)
+
+
+def _may_check(product) -> bool:
+    return current_user.role in CHECKERS or product.team_id in current_user.team_ids()
+
+
+@bp.post("/products/<int:product_id>/sboms")
+@login_required
+def upload(product_id: int):
+    product = inventory.get_product(product_id)
+    if not _may_check(product):
+        raise NotAllowed(f"Only {product.team.name}, compliance and the OSS office check "
+                         f"{product.name}'s SBOMs.")
+    form = SbomUploadForm()
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+        return redirect(url_for("inventory.product", product_id=product.id))
+    upload_file = form.sbom.data
+    data = upload_file.read(current_app.config["SBOM_MAX_BYTES"] + 1)
+    try:
+        with unit_of_work():
+            record = checks.import_sbom(product, current_user, upload_file.filename or "sbom",
+                                        data, license_policy(),
+                                        current_app.config["SBOM_MAX_BYTES"])
+    except ValidationFailed as exc:
+        flash(f"This SBOM could not be read: {' '.join(exc.errors.values())}", "danger")
+        return redirect(url_for("inventory.product", product_id=product.id))
+    return redirect(url_for("sbom_imports.show", import_id=record.id))
+
+
+def _record(import_id: int) -> SbomImport:
+    record = get_by_id(SbomImport, import_id)
+    if record is None:
+        raise NotFound("No such SBOM check.")
+    return record
+
+
+@bp.get("/sbom-imports/<int:import_id>")
+@login_required
+def show(import_id: int):
+    record = _record(import_id)
+    status = request.args.get("status", "")
+    q = request.args.get("q", "").strip().lower()[:200]
+    rows = [(i, row) for i, row in enumerate(record.components)
+            if (not status or row["status"] == status)
+            and (not q or q in (row["name"] or "").lower() or q in (row["purl"] or "").lower())]
+    can_draft = record.product.team_id in current_user.team_ids()
+    return render_template("inventory/sbom_import.html", record=record, rows=rows,
+                           status=status, q=q, statuses=STATUSES, can_draft=can_draft,
+                           drafts_form=DraftsForm(formdata=None))
+
+
+@bp.post("/sbom-imports/<int:import_id>/drafts")
+@login_required
+def drafts(import_id: int):
+    record = _record(import_id)
+    form = DraftsForm()
+    form.components.choices = choices((i, str(i)) for i in range(len(record.components)))
+    if not form.validate():
+        flash("Tick the unknown components to request.", "warning")
+        return redirect(url_for("sbom_imports.show", import_id=record.id, status="unknown"))
+    try:
+        with unit_of_work():
+            created = checks.create_drafts(record, current_user, form.components.data,
+                                           request_rules())
+    except ValidationFailed as exc:
+        flash(" ".join(exc.errors.values()), "danger")
+        return redirect(url_for("sbom_imports.show", import_id=record.id, status="unknown"))
+    flash(f"{len(created)} draft request(s) created for {record.product.name}: complete and "
+          "submit them from My requests.", "success")
+    return redirect(url_for("adoption.index", scope="mine", state="draft"))
