@@ -8,7 +8,7 @@ import pytest
 
 import governance
 
-PURE = ("licensing", "rules", "scanning", "sbom", "exports")
+PURE = ("licensing", "rules", "scanning", "sbom", "exports", "compliance")
 FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy", "werkzeug",
              "governance.database", "governance.models", "governance.extensions",
              "governance.web")

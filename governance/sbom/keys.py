@@ -58,7 +58,9 @@ def match_key(purl: str) -> str | None:
     """The purl reduced to what identifies a package version: `pkg:type/namespace/name@version`
     in canonical form, or None when `purl` cannot be read."""
     simple = _CANONICAL.fullmatch(purl)
-    if simple and simple["type"] != "pypi":
+    # A canonical pypi name without `.` or runs of `-` is already PEP 503-normal.
+    if simple and (simple["type"] != "pypi"
+                   or ("." not in simple["path"] and "--" not in simple["path"])):
         return purl
     parsed = parse_purl(purl)
     if parsed is None:
