@@ -57,19 +57,24 @@ def request_in(state: State, requester: User, team_: Team, office: User | None =
     workflow.submit(item, requester)
     if state != State.SUBMITTED:
         assert office is not None, "an office user is needed past submitted"
-        workflow.start_review(item, office)
-        if state == State.APPROVED:
-            workflow.approve(item, office, reason="Fine.")
-        elif state == State.APPROVED_WITH_CONDITIONS:
-            workflow.approve_with_conditions(item, office, reason="Fine.",
-                                             conditions="Keep notices.")
-        elif state == State.REJECTED:
-            workflow.reject(item, office, reason="No.")
-        elif state == State.CHANGES_REQUESTED:
-            workflow.request_changes(item, office, reason="More detail.")
+        review_and_decide(item, office, state)
     db.session.commit()
     assert item.state == state
     return item
+
+
+def review_and_decide(item, office: User, state: State) -> None:
+    """Take a submitted request into review and on to `state` (in review or a decision)."""
+    workflow.start_review(item, office)
+    if state == State.APPROVED:
+        workflow.approve(item, office, reason="Fine.")
+    elif state == State.APPROVED_WITH_CONDITIONS:
+        workflow.approve_with_conditions(item, office, reason="Fine.",
+                                         conditions="Keep notices.")
+    elif state == State.REJECTED:
+        workflow.reject(item, office, reason="No.")
+    elif state == State.CHANGES_REQUESTED:
+        workflow.request_changes(item, office, reason="More detail.")
 
 
 def login(client, username: str, password: str = PASSWORD):

@@ -7,7 +7,6 @@ from governance.auth.roles import Role
 from governance.database import db
 from governance.inventory import services as inventory
 from governance.scans.models import Scan, ScanState
-from governance.workflow import services as workflow
 from governance.workflow.states import State
 from tests import factories as f
 from tests.sbom.conftest import npm_offline  # noqa: F401 - a session fixture used here too
@@ -22,14 +21,7 @@ def approved(engineer, office, team, purl, declared, *, context="distributed", p
         "declared_license_expression": declared, "detected": [],
         "holders": [{"holder": h, "files": 1} for h in holders]}))
     if state != State.SUBMITTED:
-        workflow.start_review(item, office)
-        if state == State.APPROVED:
-            workflow.approve(item, office, reason="Fine.")
-        elif state == State.APPROVED_WITH_CONDITIONS:
-            workflow.approve_with_conditions(item, office, reason="Fine.",
-                                             conditions="Keep notices.")
-        elif state == State.REJECTED:
-            workflow.reject(item, office, reason="No.")
+        f.review_and_decide(item, office, state)
     db.session.commit()
     return item
 

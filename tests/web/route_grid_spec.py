@@ -1,0 +1,195 @@
+"""What each route of the app answers, per role: the expectations of the route grid
+(test_route_grid.py), kept apart from the machinery that checks them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from governance.workflow.states import TRANSITIONS, Actor
+
+if TYPE_CHECKING:
+    from tests.web.test_route_grid import Case
+
+ROLES = ANON, ENGINEER, OTHER_ENGINEER, OFFICE, COMPLIANCE, ADMIN = (
+    "anonymous", "engineer", "other_engineer", "oss_office", "compliance", "admin")
+SIGNED_IN = ROLES[1:]
+TEAMMATE = "teammate"  # the engineer's teammate; not in the grid, only in the draft test
+# Team A (the engineer and their teammate) owns every request of the world below but one,
+# labelled "team B's", which the engineer of another team submitted.
+TEAM_A = {ENGINEER, TEAMMATE}
+MISSING = 999_999
+TOO_LARGE = 2**64  # no id can be this large; the database cannot even compare it
+UNKNOWN_STEP = "no_such_step"
+READ_METHODS = {"GET"}
+
+# --- what each route answers ----------------------------------------------------------------
+
+PUBLIC = "public"      # anyone, signed in or not
+LOGIN = "login"        # any signed-in user; anonymous -> 302 /login?next=...
+API = "api"            # a personal API token; without one -> 401 JSON
+
+Status = int | Callable[["Case", str], int]
+
+
+@dataclass(frozen=True)
+class Expect:
+    who: str | frozenset[str]
+    # method -> the status when the gate lets the role in and the object is there for it
+    ok: dict[str, Status]
+    # (role, method) -> the status for that role instead of `ok`
+    by_role: dict[tuple[str, str], Status] = field(default_factory=dict)
+
+
+def _compare(case: Case, role: str) -> int:
+    return 200 if case.query else 302  # no ids: back to the list with a message
+
+
+def requester_side(case: Case, role: str) -> bool:
+    return role == OTHER_ENGINEER if "team B's" in case.labels else role in TEAM_A
+
+
+def _api_update(case: Case, role: str) -> int:
+    # The probe sends version 0: the requester side is refused as stale, the others as not
+    # allowed.
+    return 409 if requester_side(case, role) else 403
+
+
+def _api_transition(case: Case, role: str) -> int:
+    step = TRANSITIONS.get(case.values["name"])
+    if step is None or step.actor == Actor.SYSTEM:  # the app's own steps are not offered
+        return 404
+    if step.actor == Actor.REQUESTER:
+        allowed = requester_side(case, role)
+    else:
+        allowed = role == OFFICE
+    return 409 if allowed else 403  # allowed ones are refused for the stale version 0
+
+
+def _web_step(case: Case, role: str) -> Status:
+    step = TRANSITIONS.get(case.values["name"])
+    if step is None or step.actor == Actor.SYSTEM:
+        return 404
+    allowed = requester_side(case, role) if step.actor == Actor.REQUESTER else role == OFFICE
+    if not allowed:
+        return 302  # refused with a message, back to the request
+    # Done (302), or shown again with the form: a reason is missing (422), the state or the
+    # version forbids it (409).
+    return frozenset({302, 409, 422})
+
+
+def _web_edit(case: Case, role: str) -> int:
+    if not requester_side(case, role):
+        return 403
+    # Opening the form of a decided request sends the requester back with a message; a post
+    # is read first (an empty one fails validation and is shown again, nothing saved).
+    return 302 if "approved" in case.labels and case.method == "GET" else 200
+
+
+def _maturity_post(case: Case, role: str) -> int:
+    # The office's empty review is refused with a message; a decided request's is frozen.
+    if role != OFFICE or "approved" in case.labels:
+        return 403
+    return 422
+
+
+def _scan_file(case: Case, role: str) -> int:
+    return 200 if "submitted" in case.labels else 404  # the file belongs to that scan
+
+
+ADMINS = frozenset({ADMIN})
+OFFICE_ONLY = frozenset({OFFICE})
+OFFICE_AND_ADMINS = frozenset({OFFICE, ADMIN})
+PRODUCT_EDITORS = frozenset({COMPLIANCE, ADMIN})
+
+EXPECTED: dict[str, Expect] = {
+    "static": Expect(PUBLIC, {"GET": 200}),
+    "bootstrap.static": Expect(PUBLIC, {"GET": 200}),
+    "main.healthz": Expect(PUBLIC, {"GET": 200}),
+    "auth.login": Expect(PUBLIC, {"GET": 302, "POST": 302},  # signed in: to the home page
+                         {(ANON, "GET"): 200, (ANON, "POST"): 400}),
+    "auth.logout": Expect(LOGIN, {"POST": 302}),
+    "main.home": Expect(LOGIN, {"GET": 200}),
+    "auth.tokens": Expect(LOGIN, {"GET": 200, "POST": 200}),
+    "auth.revoke_token": Expect(LOGIN, {"POST": 302}),
+    "admin.users": Expect(ADMINS, {"GET": 200}),
+    "admin.new_user": Expect(ADMINS, {"GET": 200, "POST": 200}),
+    "admin.edit_user": Expect(ADMINS, {"GET": 200, "POST": 200}),
+    "admin.teams": Expect(ADMINS, {"GET": 200}),
+    "admin.edit_team": Expect(ADMINS, {"GET": 200, "POST": 200}),
+    "adoption.index": Expect(LOGIN, {"GET": 200}),
+    "adoption.new": Expect(LOGIN, {"GET": 200, "POST": 200}),
+    "adoption.detail": Expect(LOGIN, {"GET": 200}),
+    "adoption.edit": Expect(LOGIN, {"GET": _web_edit, "POST": _web_edit}),
+    "adoption.compare": Expect(LOGIN, {"GET": _compare}),
+    "workflow.show": Expect(LOGIN, {"GET": 302}),
+    "workflow.step": Expect(LOGIN, {"POST": _web_step}),
+    "workflow.comment": Expect(LOGIN, {"POST": 422}),  # the empty comment is shown again
+    "workflow.assign": Expect(OFFICE_ONLY, {"POST": 302}),
+    "workflow.queue": Expect(OFFICE_ONLY, {"GET": 200}),
+    "audit.index": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
+    "audit.export_csv": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
+    "api-docs.openapi_json": Expect(PUBLIC, {"GET": 200}),
+    "api_me.me": Expect(API, {"GET": 200}),
+    "api_requests.list_requests": Expect(API, {"GET": 200}),
+    "api_requests.create_request": Expect(API, {"POST": 422}),
+    "api_requests.get_request": Expect(API, {"GET": 200}),
+    "api_requests.update_request": Expect(API, {"PATCH": _api_update}),
+    "api_requests.add_comment": Expect(API, {"POST": 201}),
+    "api_requests.list_events": Expect(API, {"GET": 200}),
+    "api_requests.fire_transition": Expect(API, {"POST": _api_transition}),
+    # Empty form: refused with a message (no source, or not allowed), back to the request.
+    "policies.show": Expect(LOGIN, {"GET": 200}),
+    # An empty proposed policy is refused with a message.
+    "policies.diff": Expect(frozenset({OFFICE, COMPLIANCE, ADMIN}), {"GET": 200, "POST": 422}),
+    "waivers.index": Expect(LOGIN, {"GET": 200}),
+    "waivers.grant": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form is shown again
+    "maturity.review": Expect(LOGIN, {"GET": 200, "POST": _maturity_post}),
+    "scans.start": Expect(LOGIN, {"POST": 302}),
+    "scans.status": Expect(LOGIN, {"GET": 200}),
+    "scans.show": Expect(LOGIN, {"GET": 200}),
+    "scans.files": Expect(LOGIN, {"GET": 200}),
+    "scans.file": Expect(LOGIN, {"GET": _scan_file}),
+    "api_reviews.get_review": Expect(API, {"GET": 200}),
+    "api_compliance.list_products": Expect(API, {"GET": 200}),
+    "api_compliance.export": Expect(API, {"GET": 422}),  # no format
+    "api_compliance.gate": Expect(API, {"POST": 422}),
+    "api_compliance.import_sbom": Expect(API, {"POST": 422}),
+    "inventory.index": Expect(LOGIN, {"GET": 200}),
+    "inventory.export": Expect(LOGIN, {"GET": 302}),  # no format: back with a message
+    "inventory.products": Expect(LOGIN, {"GET": 200}),
+    "inventory.product": Expect(LOGIN, {"GET": 200}),
+    # The empty form is shown again with its errors.
+    "inventory.edit_product": Expect(PRODUCT_EDITORS, {"GET": 200, "POST": 200}),
+    # Team A's product: its team and the office, compliance and admins check it; an empty
+    # upload goes back with a message.
+    "sbom_imports.upload": Expect(LOGIN, {"POST": 302}, {(OTHER_ENGINEER, "POST"): 403}),
+    "sbom_imports.show": Expect(LOGIN, {"GET": 200}),
+    "sbom_imports.drafts": Expect(LOGIN, {"POST": 302}),  # nothing ticked: back
+    "api_scans.start_scan": Expect(API, {"POST": 422}),
+    "api_scans.get_scan": Expect(API, {"GET": 200}),
+    "api_scans.list_scan_files": Expect(API, {"GET": 200}),
+}
+
+# Bodies sent to API writes besides the empty one: valid in shape, so that the visibility and
+# permission checks behind the schema run; none of them changes a request.
+API_PROBES = {
+    "api_requests.update_request": lambda w: {"team": w.team_a.id, "usage_context": "internal",
+                                              "linking": "dynamic", "version": 0},
+    "api_requests.add_comment": lambda w: {"body": "From the route grid."},
+    "api_requests.fire_transition": lambda w: {"version": 0},
+}
+
+# Query strings tried on a route, as (labels they carry, template filled from the world).
+QUERIES = {
+    "adoption.compare": [
+        ((), ""),
+        (("submitted", "team B's"), "?ids={submitted}&ids={foreign}"),
+        (("submitted", "draft"), "?ids={submitted}&ids={draft}"),
+        (("submitted", "missing"), f"?ids={{submitted}}&ids={MISSING}"),
+    ],
+}
+
+STATIC_FILES = {"static": "app.css", "bootstrap.static": "css/bootstrap.min.css"}
+
+
+# --- the world ------------------------------------------------------------------------------
