@@ -222,3 +222,21 @@ def test_the_list_filters_by_status_and_search(policy):
     assert ids("all", q="cant_fix") == [later.id]
     assert ids("all", q=item.component.name) == [soon.id, later.id]
     assert ids("all", q="nothing-like-this") == []
+
+
+def test_flask_waivers_lapse_and_list_from_cron(policy, runner):
+    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    waiver = _waiver(item, office, policy, days=10)
+    workflow.approve(item, office, reason="Covered.")
+    db.session.commit()
+    listed = runner.invoke(args=["waivers", "list"])
+    assert listed.exit_code == 0 and "LICENSE_ACQUIRED_EXCEPTION" in listed.output
+    waiver.expires_on = TODAY - timedelta(days=1)  # as if ten days had passed
+    db.session.commit()
+    result = runner.invoke(args=["waivers", "lapse"])
+    assert result.exit_code == 0 and "1 waiver(s) lapsed." in result.output
+    db.session.expire_all()
+    assert db.session.get(type(item), item.id).state == State.IN_REVIEW
+    assert "0 waiver(s) lapsed." in runner.invoke(args=["waivers", "lapse"]).output
+    expired = runner.invoke(args=["waivers", "list", "--status", "expired"])
+    assert "[expired]" in expired.output
