@@ -7,50 +7,30 @@ Pure: no Flask, no database.
 """
 from __future__ import annotations
 
-import email.message
 import hashlib
-import ipaddress
 import json
 import logging
 import os
-import re
-import socket
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote
 
 import requests
 import urllib3
 from packageurl import PackageURL
 
+from governance.scanning import http_client as http
+from governance.scanning.http_client import FetchError
+
 log = logging.getLogger(__name__)
 
-USER_AGENT = "oss-governance/0.1"
-CHUNK_SIZE = 64 * 1024
-MAX_REDIRECTS = 10
 # Registry answers are read whole; npm documents of big packages reach tens of MB.
 MAX_METADATA_BYTES = 64 * 1024 * 1024
 # npm's abbreviated document: dist-tags and each version's dist, without the READMEs.
 NPM_ABBREVIATED = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8"
-
-
-class FetchError(Exception):
-    """An archive that could not be resolved, downloaded or stored.
-
-    `reason` is a sentence for the user (offline, not found, too big, timeout, unsupported
-    purl type...).
-    """
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class _NotFound(FetchError):
-    """HTTP 404, which the PyPI resolver answers by asking the project document instead."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +69,8 @@ def resolve(purl_or_url: str, registries: Registries = Registries(), *,
     text = purl_or_url.strip()
     if text.lower().startswith("pkg:"):
         return _resolve_purl(text, registries, timeout)
-    _check_url(text)
-    return SourceLocation(url=text, filename=_filename_from_url(text), purl=None)
+    http.check_url(text)
+    return SourceLocation(url=text, filename=http.filename_from_url(text), purl=None)
 
 
 def _resolve_purl(text: str, registries: Registries, timeout: float) -> SourceLocation:
@@ -101,8 +81,8 @@ def _resolve_purl(text: str, registries: Registries, timeout: float) -> SourceLo
 
     download_url = (purl.qualifiers or {}).get("download_url")
     if download_url:
-        _check_url(download_url)
-        return SourceLocation(url=download_url, filename=_filename_from_url(download_url),
+        http.check_url(download_url)
+        return SourceLocation(url=download_url, filename=http.filename_from_url(download_url),
                               purl=purl.to_string())
 
     if purl.type == "pypi":
@@ -114,14 +94,14 @@ def _resolve_purl(text: str, registries: Registries, timeout: float) -> SourceLo
     else:
         raise FetchError(f"Fetching {purl.type} packages ({text}) is not supported yet; "
                          "upload the archive or give its download URL")
-    with _session() as session:
+    with http.session() as session:
         version, url, filename = resolver(session, base.rstrip("/"), purl, timeout)
-    if not _is_web_url(url):
+    if not http.is_web_url(url):
         raise FetchError(f"The registry gives {url} as the archive of {text}; only http and "
                          "https links are followed")
     pinned = PackageURL(type=purl.type, namespace=purl.namespace, name=purl.name,
                         version=version, qualifiers=purl.qualifiers, subpath=purl.subpath)
-    return SourceLocation(url=url, filename=_safe_filename(filename),
+    return SourceLocation(url=url, filename=http.safe_filename(filename),
                           purl=pinned.to_string(), from_registry=True)
 
 
@@ -140,7 +120,7 @@ def _resolve_pypi(session: requests.Session, base: str, purl: PackageURL,
             try:
                 files = _get_json(session, f"{base}/pypi/{name}/{quote(version, safe='')}/json",
                                   what, timeout)["urls"]
-            except _NotFound:
+            except http.NotFoundError:
                 # Some mirrors serve only the project document, whose "releases" lists every
                 # version's files (PyPI itself still fills it in).
                 project = _get_json(session, f"{base}/pypi/{name}/json", what, timeout)
@@ -189,17 +169,17 @@ def _resolve_npm(session: requests.Session, base: str, purl: PackageURL,
         version = manifest.get("version") or version
     except (KeyError, TypeError, AttributeError) as exc:
         raise FetchError(f"{what}: the registry answered with unexpected data") from exc
-    return version, tarball, _filename_from_url(tarball)
+    return version, tarball, http.filename_from_url(tarball)
 
 
 def _get_json(session: requests.Session, url: str, what: str, timeout: float, *,
               headers: dict[str, str] | None = None):
-    with _open(session, url, what, timeout, headers=headers) as response:
+    with http.open_url(session, url, what, timeout, headers=headers) as response:
         try:
-            body = b"".join(_capped(response.iter_content(CHUNK_SIZE), MAX_METADATA_BYTES,
+            body = b"".join(http.capped(response.iter_content(http.CHUNK_SIZE), MAX_METADATA_BYTES,
                                     f"The registry's answer about {what}"))
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise _network_error(exc, what, url, timeout) from exc
+            raise http.network_error(exc, what, url, timeout) from exc
     try:
         return json.loads(body)
     except ValueError as exc:
@@ -222,24 +202,24 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
     `timeout` bounds connecting and each wait for data, not the whole transfer.
     """
     what = f"The archive at {source.url}"
-    with _session() as session:
+    with http.session() as session:
         # Identity, so that what is counted, hashed and stored are the bytes of the file.
-        with _open(session, source.url, what, timeout,
+        with http.open_url(session, source.url, what, timeout,
                    headers={"Accept-Encoding": "identity"},
                    public_only=public_only and not source.from_registry) as response:
-            declared = _content_length(response)
+            declared = http.content_length(response)
             if declared is not None and declared > max_bytes:
-                raise FetchError(f"{what} is {_human_size(declared)}, "
-                                 f"over the {_human_size(max_bytes)} limit")
+                raise FetchError(f"{what} is {http.human_size(declared)}, "
+                                 f"over the {http.human_size(max_bytes)} limit")
             filename = source.filename
             if source.purl is None:
-                filename = _disposition_filename(response) or filename
-            chunks = response.raw.stream(CHUNK_SIZE, decode_content=False)
+                filename = http.disposition_filename(response) or filename
+            chunks = response.raw.stream(http.CHUNK_SIZE, decode_content=False)
             try:
                 stored = _store(chunks, filename, Path(store_dir), max_bytes=max_bytes,
                                 what=what)
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-                raise _network_error(exc, what, source.url, timeout) from exc
+                raise http.network_error(exc, what, source.url, timeout) from exc
     log.info("Stored %s (%d bytes) from %s", stored.sha256, stored.size, source.url)
     return stored
 
@@ -247,8 +227,8 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
 def store_file(fileobj: BinaryIO, filename: str, store_dir: Path, *,
                max_bytes: int) -> StoredArchive:
     """Store an uploaded file (any binary file-like object) the same way as a download."""
-    name = _safe_filename(filename, fallback="upload")
-    chunks = iter(lambda: fileobj.read(CHUNK_SIZE), b"")
+    name = http.safe_filename(filename, fallback="upload")
+    chunks = iter(lambda: fileobj.read(http.CHUNK_SIZE), b"")
     return _store(chunks, name, Path(store_dir), max_bytes=max_bytes,
                   what=f"The uploaded file {name}")
 
@@ -268,7 +248,7 @@ def _store(chunks: Iterable[bytes], filename: str, store_dir: Path, *, max_bytes
         digest = hashlib.sha256()
         size = 0
         with os.fdopen(fd, "wb") as out:
-            for chunk in _capped(chunks, max_bytes, what):
+            for chunk in http.capped(chunks, max_bytes, what):
                 digest.update(chunk)
                 out.write(chunk)
                 size += len(chunk)
@@ -289,164 +269,3 @@ def _store(chunks: Iterable[bytes], filename: str, store_dir: Path, *, max_bytes
         temp.unlink(missing_ok=True)
         raise
     return StoredArchive(sha256=sha256, size=size, path=final, filename=filename)
-
-
-def _capped(chunks: Iterable[bytes], max_bytes: int, what: str) -> Iterator[bytes]:
-    """The chunks, or FetchError as soon as they add up to more than max_bytes.
-
-    A server may send no Content-Length, or a wrong one, so the bytes are counted as they come.
-    """
-    total = 0
-    for chunk in chunks:
-        total += len(chunk)
-        if total > max_bytes:
-            raise FetchError(f"{what} is larger than the {_human_size(max_bytes)} limit")
-        yield chunk
-
-
-# ---------------------------------------------------------------------------------------------
-# HTTP
-
-
-def _session() -> requests.Session:
-    session = requests.Session()
-    session.headers["User-Agent"] = USER_AGENT
-    return session
-
-
-def _check_public(url: str, what: str) -> None:
-    """Refuse hosts that resolve to loopback, private, link-local or reserved addresses."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return  # unknown host: the request itself fails with a clear "could not be reached"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global:
-            raise FetchError(f"{what} points to {host}, an address inside a private network; "
-                             "only public addresses are fetched. Upload the archive instead.")
-
-
-def _open(session: requests.Session, url: str, what: str, timeout: float, *,
-          headers: dict[str, str] | None = None,
-          public_only: bool = False) -> requests.Response:
-    """The streamed answer to GET url once redirects are followed, or FetchError.
-
-    Redirects are followed here rather than by requests, to refuse any that leave http(s)
-    (or, with public_only, that lead into a private network).
-    """
-    _check_url(url)
-    for _ in range(MAX_REDIRECTS + 1):
-        if public_only:
-            _check_public(url, what)
-        try:
-            response = session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                   timeout=(timeout, timeout))
-        except requests.RequestException as exc:
-            raise _network_error(exc, what, url, timeout) from exc
-        location = session.get_redirect_target(response)
-        if location is None:
-            break
-        response.close()
-        url = urljoin(url, location)
-        if not _is_web_url(url):
-            raise FetchError(f"{what} redirects to {url}; only http and https links are "
-                             "followed")
-    else:
-        raise FetchError(f"{what} redirects more than {MAX_REDIRECTS} times")
-
-    status = response.status_code
-    if 200 <= status < 300:
-        return response
-    response.close()
-    if status == 404:
-        raise _NotFound(f"{what} was not found (HTTP 404)")
-    raise FetchError(f"{what} could not be fetched: the server answered HTTP {status} "
-                     f"{response.reason or ''}".rstrip())
-
-
-def _network_error(exc: Exception, what: str, url: str, timeout: float) -> FetchError:
-    host = urlsplit(url).hostname or url
-    if isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError)) or (
-            # Inside a streamed body requests reports a read timeout as a ConnectionError.
-            exc.args and isinstance(exc.args[0], urllib3.exceptions.ReadTimeoutError)):
-        return FetchError(f"{what}: {host} did not answer within {timeout:g} seconds (timeout)")
-    if isinstance(exc, requests.exceptions.SSLError):
-        return FetchError(f"{what}: the secure connection to {host} failed "
-                          "(certificate or TLS problem)")
-    if isinstance(exc, requests.ConnectionError):
-        return FetchError(f"{what}: {host} could not be reached (offline, or a wrong host "
-                          "name?)")
-    if isinstance(exc, (requests.exceptions.ChunkedEncodingError,
-                        urllib3.exceptions.ProtocolError)):
-        return FetchError(f"{what}: the connection to {host} broke off before the end; "
-                          "try again")
-    if isinstance(exc, (requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError)):
-        return FetchError(f"{what}: {url} is not a valid link")
-    return FetchError(f"{what} could not be fetched: {exc}")
-
-
-def _is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
-
-
-def _check_url(url: str) -> None:
-    if not _is_web_url(url):
-        raise FetchError(f"{url} is neither a package URL (pkg:type/name@version) nor an "
-                         "http or https link")
-
-
-def _content_length(response: requests.Response) -> int | None:
-    try:
-        length = int(response.headers.get("Content-Length", ""))
-    except ValueError:
-        return None
-    return length if length >= 0 else None
-
-
-def _disposition_filename(response: requests.Response) -> str | None:
-    value = response.headers.get("Content-Disposition")
-    if not value:
-        return None
-    message = email.message.Message()
-    message["Content-Disposition"] = value
-    name = message.get_filename()
-    return _safe_filename(name) if name else None
-
-
-# ---------------------------------------------------------------------------------------------
-# names and sizes
-
-
-_UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9._+~@-]+")
-
-
-def _safe_filename(name: str, fallback: str = "archive") -> str:
-    """The base name with only harmless characters, never hidden, never empty.
-
-    Stored files are named by their sha256; this name is for people and for recognising the
-    archive type by its extension.
-    """
-    base = re.split(r"[/\\]", name)[-1]
-    base = _UNSAFE_CHARACTERS.sub("_", base).lstrip(".")
-    return base[-200:] if base.strip("_") else fallback
-
-
-def _filename_from_url(url: str) -> str:
-    return _safe_filename(unquote(PurePosixPath(urlsplit(url).path).name), fallback="download")
-
-
-def _human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    value = float(size)
-    for unit in ("KiB", "MiB", "GiB"):
-        value /= 1024
-        if value < 1024 or unit == "GiB":
-            break
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"

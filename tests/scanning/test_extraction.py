@@ -5,17 +5,9 @@ work directory changed: a sentinel folder beside it, the uploads folder, the sys
 """
 from __future__ import annotations
 
-import hashlib
-import io
 import os
-import stat
-import struct
-import tarfile
 import tempfile
-import zipfile
 import zlib
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -23,11 +15,20 @@ from governance.scanning import extraction
 from governance.scanning.extraction import (
     ExtractionLimits,
     ExtractionRefused,
-    ExtractionResult,
     extract_safely,
 )
-
-MiB = 1024 * 1024
+from tests.scanning.extraction_kit import (
+    MiB,
+    Sandbox,
+    make_sandbox,
+    notes_of,
+    patch_zip,
+    regular,
+    spy_on_extractcode,
+    tar_bytes,
+    tree,
+    zip_bytes,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,135 +37,9 @@ def _app_context():
     yield
 
 
-# Archive builders ---------------------------------------------------------------------------
-
-def regular(name: str, data: bytes = b"x", mode: int = 0o644) -> tuple[tarfile.TarInfo, bytes]:
-    info = tarfile.TarInfo(name)
-    info.size, info.mode = len(data), mode
-    return info, data
-
-
-def special(name: str, kind: bytes, target: str = "", mode: int = 0o644, device=(0, 0)):
-    info = tarfile.TarInfo(name)
-    info.type, info.linkname, info.mode = kind, target, mode
-    info.devmajor, info.devminor = device
-    return info, None
-
-
-def tar_bytes(*members, compression: str = "gz") -> bytes:
-    buffer = io.BytesIO()
-    # surrogateescape writes names that are not UTF-8 byte for byte.
-    with tarfile.open(fileobj=buffer, mode=f"w:{compression}", format=tarfile.GNU_FORMAT,
-                      encoding="utf-8", errors="surrogateescape") as tar:
-        for info, data in members:
-            tar.addfile(info, io.BytesIO(data) if data is not None else None)
-    return buffer.getvalue()
-
-
-def zip_bytes(files: dict[str, bytes], symlinks: dict[str, str] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, target in (symlinks or {}).items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, target)
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def patch_zip(data: bytes, member_index: int, *, method: int | None = None,
-              size: int | None = None) -> bytes:
-    """Rewrite a member's compression method or declared size in both zip headers."""
-    raw = bytearray(data)
-    local = central = -1
-    for _ in range(member_index + 1):
-        local = raw.find(b"PK\x03\x04", local + 1)
-        central = raw.find(b"PK\x01\x02", central + 1)
-    if method is not None:
-        struct.pack_into("<H", raw, local + 8, method)
-        struct.pack_into("<H", raw, central + 10, method)
-    if size is not None:
-        struct.pack_into("<I", raw, local + 22, size)
-        struct.pack_into("<I", raw, central + 24, size)
-    return bytes(raw)
-
-
-# The sandbox ----------------------------------------------------------------------------------
-
-@dataclass
-class Sandbox:
-    base: Path
-    work: Path
-    outside: Path
-    uploads: Path
-
-    def extract(self, data: bytes, name: str, limits: ExtractionLimits = ExtractionLimits(),
-                original_name: str | None = None) -> ExtractionResult:
-        upload = self.uploads / name
-        upload.write_bytes(data)
-        before = self.snapshot()
-        try:
-            return extract_safely(upload, self.work, limits, original_name)
-        finally:
-            assert self.snapshot() == before, "something outside the work directory changed"
-            assert not (self.work / extraction.CONTROL_DIR_NAME).exists()
-
-    def snapshot(self) -> dict:
-        seen = {}
-        for folder, dirnames, filenames in os.walk(self.base):
-            if Path(folder) == self.base and self.work.name in dirnames:
-                dirnames.remove(self.work.name)
-            for name in dirnames + filenames:
-                path = Path(folder, name)
-                info = path.lstat()
-                content = (os.readlink(path) if path.is_symlink()
-                           else hashlib.sha256(path.read_bytes()).hexdigest()
-                           if path.is_file() else "")
-                seen[str(path.relative_to(self.base))] = (info.st_mode, info.st_nlink, content)
-        temp = tempfile.gettempdir()
-        seen["<system temp>"] = sorted(n for n in os.listdir(temp) if n.startswith("extractcode"))
-        return seen
-
-
 @pytest.fixture
 def sandbox(tmp_path) -> Sandbox:
-    outside, uploads = tmp_path / "outside", tmp_path / "uploads"
-    outside.mkdir()
-    uploads.mkdir()
-    (outside / "sentinel.txt").write_text("untouched")
-    return Sandbox(tmp_path, tmp_path / "work", outside, uploads)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root, by POSIX path; fails on anything but files and folders."""
-    found = {}
-    for folder, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            path = Path(folder, name)
-            info = path.lstat()
-            assert stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode), path
-            assert info.st_mode & 0o7000 == 0, path
-            if stat.S_ISREG(info.st_mode):
-                assert info.st_nlink == 1, path
-                found[path.relative_to(root).as_posix()] = path.read_bytes()
-    return found
-
-
-def notes_of(result: ExtractionResult, kind: str) -> dict[str, str]:
-    return {note.path: note.detail for note in result.notes if note.kind == kind}
-
-
-def spy_on_extractcode(monkeypatch) -> list[str]:
-    """The archives extractcode is asked to write out, and none is written."""
-    calls = []
-
-    def record(archive, target):
-        calls.append(archive.name)
-        return ["not extracted in this test"]
-
-    monkeypatch.setattr(extraction, "_run_extractcode", record)
-    return calls
+    return make_sandbox(tmp_path)
 
 
 # Ordinary archives ----------------------------------------------------------------------------
@@ -299,159 +174,6 @@ def test_a_corrupt_nested_archive_is_kept_as_a_file_and_noted(sandbox):
 
     assert tree(result.root) == {"fixtures/broken.tar.gz": broken, "ok.txt": b"ok"}
     assert "could not be read" in notes_of(result, "nested_skipped")["fixtures/broken.tar.gz"]
-
-
-# Paths, links and special files ---------------------------------------------------------------
-
-def test_dotdot_and_absolute_member_paths_stay_inside(sandbox):
-    outside = sandbox.outside
-    data = tar_bytes(regular("pkg/ok.txt", b"ok"),
-                     regular("../../outside/up2.txt", b"escaped"),
-                     regular("../../../../../outside/up5.txt", b"escaped"),
-                     regular(f"{outside}/absolute.txt", b"escaped"),
-                     regular("pkg/../../sneaky.txt", b"escaped"))
-
-    result = sandbox.extract(data, "slip.tar.gz")
-
-    files = tree(result.root)
-    assert sorted(files.values()) == [b"escaped"] * 4 + [b"ok"]
-    contained = notes_of(result, "path_contained")
-    assert len(contained) == 4
-    assert all(path in files for path in contained)
-    assert "'../../outside/up2.txt' points outside the archive" in " ".join(contained.values())
-
-
-def test_zip_slip_paths_stay_inside(sandbox):
-    data = zip_bytes({"ok.txt": b"ok", "../../outside/zs.txt": b"escaped",
-                      f"{sandbox.outside}/abs.txt": b"escaped"})
-
-    result = sandbox.extract(data, "slip.zip")
-
-    assert sorted(tree(result.root).values()) == [b"escaped", b"escaped", b"ok"]
-    assert len(notes_of(result, "path_contained")) == 2
-
-
-def test_symlinks_are_dropped_and_recorded_with_their_targets(sandbox):
-    data = tar_bytes(special("pkg/passwd", tarfile.SYMTYPE, "/etc/passwd"),
-                     special("pkg/out", tarfile.SYMTYPE, "../../outside"),
-                     regular("pkg/out/planted.txt", b"through the link?"))
-
-    result = sandbox.extract(data, "links.tar.gz")
-
-    assert tree(result.root) == {"pkg/out/planted.txt": b"through the link?"}
-    assert notes_of(result, "symlink_dropped") == {
-        "pkg/passwd": "symbolic link to '/etc/passwd' was not extracted",
-        "pkg/out": "symbolic link to '../../outside' was not extracted"}
-
-
-def test_zip_symlinks_are_dropped(sandbox):
-    data = zip_bytes({"ok.txt": b"ok"}, symlinks={"passwd": "/etc/passwd"})
-
-    result = sandbox.extract(data, "links.zip")
-
-    assert tree(result.root) == {"ok.txt": b"ok"}
-    assert notes_of(result, "symlink_dropped") == {
-        "passwd": "symbolic link to '/etc/passwd' was not extracted"}
-
-
-def test_hard_links_are_emptied_and_nothing_is_written_through_them(sandbox):
-    sentinel = sandbox.outside / "sentinel.txt"
-    data = tar_bytes(special("pkg/hosts", tarfile.LNKTYPE, str(sentinel)),
-                     regular("pkg/hosts", b"overwritten"),
-                     special("pkg/passwd", tarfile.LNKTYPE, "/etc/passwd"))
-
-    result = sandbox.extract(data, "hardlinks.tar.gz")
-
-    assert tree(result.root) == {"pkg/hosts": b"", "pkg/hosts_1": b"overwritten",
-                                 "pkg/passwd": b""}
-    assert notes_of(result, "hardlink_emptied") == {
-        "pkg/hosts": f"hard link to '{sentinel}' was extracted as an empty file",
-        "pkg/passwd": "hard link to '/etc/passwd' was extracted as an empty file"}
-    assert notes_of(result, "renamed") == {
-        "pkg/hosts_1": "renamed from 'pkg/hosts' to 'pkg/hosts_1'"}
-    assert sentinel.read_text() == "untouched"
-
-
-def test_devices_and_fifos_are_dropped(sandbox):
-    data = tar_bytes(special("dev/null", tarfile.CHRTYPE, device=(1, 3)),
-                     special("dev/sda", tarfile.BLKTYPE, device=(8, 0)),
-                     special("dev/pipe", tarfile.FIFOTYPE), regular("dev/readme", b"r"))
-
-    result = sandbox.extract(data, "devices.tar")
-
-    assert tree(result.root) == {"dev/readme": b"r"}
-    assert notes_of(result, "special_dropped") == {
-        "dev/null": "a character device was not extracted",
-        "dev/sda": "a block device was not extracted",
-        "dev/pipe": "a fifo was not extracted"}
-
-
-def test_setuid_setgid_and_sticky_bits_are_cleared(sandbox):
-    data = tar_bytes(regular("bin/su", b"#!/bin/sh\n", mode=0o4755),
-                     regular("bin/group", b"g", mode=0o2755),
-                     regular("bin/sticky", b"s", mode=0o1644))
-
-    result = sandbox.extract(data, "modes.tar.gz")
-
-    assert set(tree(result.root)) == {"bin/su", "bin/group", "bin/sticky"}  # no bits left
-    assert notes_of(result, "mode_cleared") == {
-        "bin/su": "setuid bit cleared (mode 4755)",
-        "bin/group": "setgid bit cleared (mode 2755)",
-        "bin/sticky": "sticky bit cleared (mode 1644)"}
-
-
-def test_names_that_are_not_utf8_or_not_portable_are_renamed_and_noted(sandbox):
-    data = tar_bytes(regular("pkg/bad\udcff\udcfe.txt", b"1"), regular("pkg/café.txt", b"2"),
-                     regular("pkg/Readme", b"3"), regular("pkg/README", b"4"))
-
-    result = sandbox.extract(data, "names.tar.gz")
-
-    assert tree(result.root) == {"pkg/badyth.txt": b"1", "pkg/cafe.txt": b"2",
-                                 "pkg/Readme": b"3", "pkg/README_1": b"4"}
-    assert notes_of(result, "name_not_utf8") == {"pkg/badyth.txt": (
-        "the name 'pkg/bad\\xff\\xfe.txt' is not valid UTF-8; extracted as 'pkg/badyth.txt'")}
-    assert notes_of(result, "renamed") == {
-        "pkg/cafe.txt": "renamed from 'pkg/café.txt' to 'pkg/cafe.txt'",
-        "pkg/README_1": "renamed from 'pkg/README' to 'pkg/README_1'"}
-    for note in result.notes:  # storable as they are: no lone surrogates
-        note.path.encode("utf-8")
-        note.detail.encode("utf-8")
-
-
-def test_links_devices_and_mode_bits_an_extractor_leaves_are_cleaned_up(sandbox, monkeypatch):
-    # extractcode never writes these, but 7-Zip (its fallback) writes symlinks and modes: the
-    # walk after extraction must catch whatever an extractor lets through.
-    original, sentinel = extraction._run_extractcode, sandbox.outside / "sentinel.txt"
-
-    def careless(archive, target):
-        errors = original(archive, target)
-        os.symlink(sandbox.outside, target / "escape")
-        os.symlink("/etc/passwd", target / "passwd")
-        os.mkfifo(target / "pipe")
-        os.link(sentinel, target / "hardlinked")
-        (target / "tool").write_bytes(b"#!/bin/sh\n")
-        (target / "tool").chmod(0o4755)
-        return errors
-
-    monkeypatch.setattr(extraction, "_run_extractcode", careless)
-    result = sandbox.extract(zip_bytes({"ok.txt": b"ok"}), "careless.zip")
-
-    assert tree(result.root) == {"ok.txt": b"ok", "tool": b"#!/bin/sh\n"}
-    assert {(n.path, n.kind) for n in result.notes} == {
-        ("escape", "symlink_dropped"), ("passwd", "symlink_dropped"),
-        ("pipe", "special_dropped"), ("hardlinked", "special_dropped"),
-        ("tool", "mode_cleared")}
-    assert sentinel.stat().st_nlink == 1
-
-
-def test_zip_only_7zip_reads_is_counted_and_extracted_by_7zip(sandbox):
-    # Method 9 (deflate64) is beyond libarchive; a plain deflate stream is valid deflate64.
-    data = zip_bytes({"f.txt": b"some plain text\n"}, symlinks={"etc": "/etc"})
-
-    result = sandbox.extract(patch_zip(data, 1, method=9), "d64.zip")
-
-    assert tree(result.root) == {"f.txt": b"some plain text\n"}
-    assert set(notes_of(result, "symlink_dropped")) == {"etc"}
 
 
 # Limits ---------------------------------------------------------------------------------------
