@@ -170,7 +170,10 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     if expires_on and step.is_decision and step.target != State.REJECTED:
         after["expires_on"] = expires_on.isoformat()
     if kind_rules is not None:
-        after.update(kind_rules.record(request, step, actor))
+        # Reading what to record must not flush the state change early: its UPDATE is what
+        # detects a concurrent decision, in flush_or_stale below.
+        with db.session.no_autoflush:
+            after.update(kind_rules.record(request, step, actor))
     audit.record(actor, "request", request.id, step.event,
                  summary=f"{step.label}: {request.title}", before=before, after=after)
     flush_or_stale(request)
