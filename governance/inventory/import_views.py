@@ -12,12 +12,13 @@ from governance.inventory import services as inventory
 from governance.inventory.forms import DraftsForm, SbomUploadForm
 from governance.inventory.models import SbomImport
 from governance.web.forms import choices
-from governance.web.helpers import license_policy, request_rules, unit_of_work
+from governance.web.helpers import license_policy, paginate_list, request_rules, unit_of_work
 
 bp = Blueprint("sbom_imports", __name__)
 STATUSES = ("approved", "approved_with_conditions", "allowed_by_policy", "pending", "rejected",
             "unknown")
 CHECKERS = (Role.COMPLIANCE, Role.OSS_OFFICE, Role.ADMIN)
+ROWS_PER_PAGE = 100
 
 
 def _may_check(product) -> bool:
@@ -65,7 +66,8 @@ def show(import_id: int):
             if (not status or row["status"] == status)
             and (not q or q in (row["name"] or "").lower() or q in (row["purl"] or "").lower())]
     can_draft = record.product.team_id in current_user.team_ids()
-    return render_template("inventory/sbom_import.html", record=record, rows=rows,
+    return render_template("inventory/sbom_import.html", record=record,
+                           rows=paginate_list(rows, ROWS_PER_PAGE),
                            status=status, q=q, statuses=STATUSES, can_draft=can_draft,
                            drafts_form=DraftsForm(formdata=None))
 

@@ -26,6 +26,7 @@ from governance.web.helpers import (
     apply_errors,
     int_list,
     license_policy,
+    paginate_list,
     request_rules,
     role_required,
     unit_of_work,
@@ -33,6 +34,7 @@ from governance.web.helpers import (
 
 bp = Blueprint("inventory", __name__)
 VIEWS = ("components", "licenses", "products")
+COMPONENTS_PER_PAGE = 50
 
 
 def _filters() -> inventory.UsageFilters:
@@ -57,7 +59,8 @@ def index():
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     return render_template(
         "inventory/index.html", items=items, view=view, filters=filters, category=category,
-        mix=inventory.license_mix(items), components=inventory.by_component(items),
+        mix=inventory.license_mix(items),
+        components=paginate_list(inventory.by_component(items), COMPONENTS_PER_PAGE),
         licenses=inventory.by_license(items), by_product=inventory.by_product(items),
         products=inventory.all_products(), teams=teams,
         formats=exports.FORMATS, scope=_scope_of(filters))

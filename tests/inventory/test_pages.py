@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from sqlalchemy import select
 
@@ -92,3 +93,24 @@ def test_another_team_cannot_check_or_draft_for_the_product(client, world, npm_o
         "sbom": (io.BytesIO(npm_offline["spdx"]), "bom.spdx.json")},
         content_type="multipart/form-data")
     assert response.status_code == 403
+
+
+def test_long_sbom_checks_and_inventories_are_paged(client, world, policy):
+    from governance.inventory import checks
+
+    components = [{"type": "library", "name": f"pkg-{i:03d}", "version": "1.0.0",
+                   "purl": f"pkg:npm/pkg-{i:03d}@1.0.0",
+                   "licenses": [{"license": {"id": "MIT"}}]} for i in range(150)]
+    data = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                       "components": components}).encode()
+    record = checks.import_sbom(world["console"], world["alice"], "big.json", data, policy,
+                                1024 * 1024)
+    db.session.commit()
+    f.login(client, "alice")
+    first = client.get(f"/sbom-imports/{record.id}").get_data(as_text=True)
+    assert "pkg-000" in first and "pkg-099" in first and "pkg-100" not in first
+    assert f"/sbom-imports/{record.id}?page=2" in first
+    second = client.get(f"/sbom-imports/{record.id}?page=2").get_data(as_text=True)
+    assert "pkg-100" in second and "pkg-149" in second and "pkg-099" not in second
+    beyond = client.get(f"/sbom-imports/{record.id}?page=99").get_data(as_text=True)
+    assert "pkg-149" in beyond  # the last page
