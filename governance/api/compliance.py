@@ -81,7 +81,8 @@ def _sbom_bytes() -> tuple[bytes, str]:
     upload = request.files.get("sbom")
     if upload is not None:
         return upload.stream.read(limit + 1), upload.filename or ""
-    data = request.get_data(cache=False)
+    # Read one byte past the limit and no more: read_sbom then refuses it with the sizes.
+    data = request.stream.read(limit + 1)
     if not data:
         raise ValidationFailed({"sbom": "Send the SBOM as the request body or as a multipart "
                                         "'sbom' file."})

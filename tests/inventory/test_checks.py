@@ -154,3 +154,16 @@ def test_the_gate_and_the_import_over_the_api(world, client, npm_offline):
         f"/products/{w['console'].id}/sboms", data=npm_offline["spdx"]).status_code == 201
     assert not db.session.scalars(select(AdoptionRequest).where(
         AdoptionRequest.state == State.DRAFT)).all()
+
+
+def test_an_oversized_gate_request_is_refused_without_reading_it_all(world, client, app):
+    api = Api(client, world["alice"])
+    limit = app.config["SBOM_MAX_BYTES"]
+    app.config["SBOM_MAX_BYTES"] = 1000
+    try:
+        answer = api.post("/gate?context=distributed", data=b"{" + b" " * 5000 + b"}",
+                          content_type="application/json")
+    finally:
+        app.config["SBOM_MAX_BYTES"] = limit
+    assert answer.status_code == 422
+    assert "limit" in answer.get_json()["errors"]["sbom"]
