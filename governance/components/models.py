@@ -30,9 +30,13 @@ class Component(TimestampMixin, db.Model):
         ).to_string()
 
     @property
+    def full_name(self) -> str:
+        """The name with its namespace (`@babel/core`, `org.apache.commons/commons-lang3`)."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    @property
     def display_name(self) -> str:
-        base = f"{self.namespace}/{self.name}" if self.namespace else self.name
-        return f"{base} {self.version}".strip()
+        return f"{self.full_name} {self.version}".strip()
 
     def __str__(self) -> str:
         return self.display_name

@@ -127,19 +127,15 @@ def create_drafts(record: SbomImport, actor: User, indexes: list[int],
             raise ValidationFailed({"components": f"{row['name']} {row['version']} is "
                                                   f"{row['status'].replace('_', ' ')}, not "
                                                   "unknown."})
-        purl = row["purl"] or _generic_purl(row["name"], row["version"])
+        # Without a purl, a generic one is made from the name and version.
         created.append(adoption.create(actor, adoption.AdoptionInput(
             team_id=product.team_id, usage_context=record.context, linking=linking,
-            purl=purl, product_id=product.id,
+            purl=row["purl"] or "", type="generic", name=row["name"] or "",
+            version=row["version"] or "", product_id=product.id,
             justification=f"Found in the SBOM of {product.name} ({record.filename}, check "
                           f"#{record.id}); license stated there: "
                           f"{row['license'] or 'none'}."), rules))
     return created
-
-
-def _generic_purl(name: str, version: str) -> str:
-    return PackageURL(type="generic", name=name or "unnamed",
-                      version=version or None).to_string()
 
 
 def run_gate(data: bytes, context: str, product_name: str | None, policy: LicensePolicy,

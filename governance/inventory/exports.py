@@ -28,6 +28,8 @@ from governance.exports import (
 )
 from governance.inventory import services as inventory
 from governance.licensing.policy import LicensePolicy
+from governance.scanning.http_client import is_web_url
+from governance.scans.services import latest_finished_scan
 
 TOOL_VERSION = "0.5"
 
@@ -97,19 +99,17 @@ def export_input(scope: ExportScope, filters: inventory.UsageFilters, policy: Li
 def _component(items: list[inventory.Usage]) -> ExportComponent:
     first = items[0]
     component = first.request.component
-    scan = next((s for s in reversed(first.request.scans or [])
-                 if s.summary and s.state.value == "succeeded"), None)
+    scan = latest_finished_scan(first.request)
     summary = scan.summary if scan else {}
     obligations = sorted({o.id for u in items
                           for o in getattr(u.verdict.evaluation, "obligations", ()) or ()})
     holders = tuple(h["holder"] for h in summary.get("holders") or [] if h.get("holder"))
     return ExportComponent(
-        name=f"{component.namespace}/{component.name}" if component.namespace
-        else component.name,
+        name=component.full_name,
         version=component.version or None, purl=component.purl,
         license_expression_spdx=first.verdict.expression_spdx or None,
         holders=holders[:50], homepage_url=component.homepage_url or None,
-        download_url=scan.source if scan and _is_url(scan.source) else None,
+        download_url=scan.source if scan and is_web_url(scan.source) else None,
         sha256=scan.archive.sha256 if scan and scan.archive else None,
         obligations=tuple(obligations),
         usages=tuple(ExportUsage(team=u.request.team.name,
@@ -118,10 +118,6 @@ def _component(items: list[inventory.Usage]) -> ExportComponent:
                                  state=u.request.state.value,
                                  approved_on=u.request.decided_at.date()
                                  if u.request.decided_at else None) for u in items))
-
-
-def _is_url(text: str) -> bool:
-    return bool(re.match(r"^https?://", text or ""))
 
 
 def build(format_id: str, scope_text: str, policy: LicensePolicy, namespace_base: str) -> Export:

@@ -165,9 +165,7 @@ def by_component(items: list[Usage]) -> list[ComponentUse]:
     for usage in items:
         component = usage.request.component
         key = (component.type, component.namespace, component.name)
-        name = f"{component.namespace}/{component.name}" if component.namespace \
-            else component.name
-        entry = grouped.setdefault(key, ComponentUse(name, component.type))
+        entry = grouped.setdefault(key, ComponentUse(component.full_name, component.type))
         entry.versions.setdefault(component.version or "—", []).append(usage)
     return list(grouped.values())
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from governance.database import db
 from governance.license_review.models import RecordedVerdict, Waiver
 from governance.licensing.policy import Evaluation, EvaluationError, LicensePolicy, evaluate_text
+from governance.scans.services import latest_finished_scan
 from governance.workflow.states import State, Transition
 
 APPROVALS = frozenset({State.APPROVED, State.APPROVED_WITH_CONDITIONS})
@@ -69,8 +70,7 @@ class RequestVerdict:
 def verdict_for(request, policy: LicensePolicy) -> RequestVerdict:
     """The verdict for `request.usage_context` from its latest successful scan."""
     context = getattr(request, "usage_context", None)
-    scan = next((s for s in reversed(getattr(request, "scans", []) or [])
-                 if s.summary and s.state.value == "succeeded"), None)
+    scan = latest_finished_scan(request)
     if context is None or scan is None:
         return RequestVerdict(context=context or "", basis="none")
     summary = scan.summary

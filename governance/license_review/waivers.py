@@ -18,8 +18,13 @@ from governance.auth.roles import Role
 from governance.components.models import Component
 from governance.database import db, utcnow
 from governance.errors import ValidationFailed
-from governance.license_review.models import RecordedVerdict, Waiver
-from governance.license_review.services import APPROVALS, verdict_for
+from governance.license_review.models import Waiver
+from governance.license_review.services import (
+    APPROVALS,
+    recorded_verdict,
+    verdict_for,
+    waivers_of,
+)
 from governance.licensing.policy import LicensePolicy
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
@@ -107,25 +112,17 @@ def _reopen_if_it_relied_on(waiver: Waiver, today: date) -> None:
     request = waiver.request
     if request.state not in APPROVALS:
         return
-    decision = db.session.scalars(
-        select(RecordedVerdict).where(RecordedVerdict.request_id == request.id)
-        .order_by(RecordedVerdict.recorded_at.desc(), RecordedVerdict.id.desc()).limit(1)
-    ).first()
+    decision = recorded_verdict(request)
     if decision is None or decision.waiver_id is None:
         return
-    replacement = next((w for w in _others(waiver)
-                        if w.covers(decision.context, decision.expression_spdx, today)), None)
-    if replacement is not None:
+    # The lapsed waiver itself covers nothing any more; a renewal may.
+    if any(w.covers(decision.context, decision.expression_spdx, today)
+           for w in waivers_of(request)):
         return
     workflow.reopen(request, reason=(
         f"The waiver this approval relied on ({waiver.reason_code}) expired on "
         f"{waiver.expires_on.isoformat()}; the license policy denies "
         f"{decision.expression_spdx} for “{decision.context}”."))
-
-
-def _others(waiver: Waiver) -> list[Waiver]:
-    return list(db.session.scalars(
-        select(Waiver).where(Waiver.request_id == waiver.request_id, Waiver.id != waiver.id)))
 
 
 STATUSES = ("active", "expiring", "expired", "all")

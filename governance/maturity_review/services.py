@@ -19,6 +19,7 @@ from governance.errors import IllegalTransition, StaleObject, ValidationFailed
 from governance.licensing.policy import LicensePolicy
 from governance.maturity_review.models import MaturityReview
 from governance.rules.maturity import MaturityCriteria
+from governance.scans.services import latest_finished_scan
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
 from governance.workflow.states import State
@@ -42,12 +43,6 @@ class CriterionScore:
 def review_of(request: Request) -> MaturityReview | None:
     return db.session.scalars(
         select(MaturityReview).where(MaturityReview.request_id == request.id)).first()
-
-
-def latest_scan_id(request: Request) -> int | None:
-    scan = next((s for s in reversed(getattr(request, "scans", []) or [])
-                 if s.summary and s.state.value == "succeeded"), None)
-    return scan.id if scan else None
 
 
 def save(request: Request, actor: User, entries: list[CriterionScore],
@@ -101,7 +96,8 @@ def save(request: Request, actor: User, entries: list[CriterionScore],
     review.recommendation = recommendation
     review.maturity_digest = criteria.digest
     review.policy_digest = policy.digest
-    review.scan_id = latest_scan_id(request)
+    scan = latest_finished_scan(request)
+    review.scan_id = scan.id if scan else None
     db.session.flush()
     audit.record(actor, "request", request.id, "maturity_reviewed",
                  summary=f"Maturity review: {weighted} of 5, "

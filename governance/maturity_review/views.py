@@ -10,6 +10,7 @@ from governance.errors import IllegalTransition, NotAllowed, StaleObject, Valida
 from governance.license_review.services import verdict_for
 from governance.maturity_review import services
 from governance.maturity_review.forms import form_data, review_form_class
+from governance.scans.services import latest_finished_scan
 from governance.web.helpers import apply_errors, license_policy, unit_of_work
 from governance.workflow import services as workflow
 
@@ -22,8 +23,7 @@ def maturity_criteria():
 
 def signals_by_id(item) -> dict[str, dict]:
     """The health signals of the request's latest finished scan, by id."""
-    scan = next((s for s in reversed(item.scans or [])
-                 if s.summary and s.state.value == "succeeded"), None)
+    scan = latest_finished_scan(item)
     return {h["id"]: h for h in (scan.summary.get("health") or [])} if scan else {}
 
 

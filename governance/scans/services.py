@@ -316,6 +316,12 @@ def latest_scan(request: Request) -> Scan | None:
     return request.scans[-1] if request.scans else None
 
 
+def latest_finished_scan(request: Request) -> Scan | None:
+    """The newest scan that succeeded: what verdicts, reviews and exports are based on."""
+    return next((s for s in reversed(getattr(request, "scans", None) or [])
+                 if s.state == ScanState.SUCCEEDED and s.summary), None)
+
+
 def files_query(scan: Scan, *, license_expression: str = "", path: str = "",
                 status: str = ""):
     query = (select(ScanFile).where(ScanFile.scan_id == scan.findings_scan_id)

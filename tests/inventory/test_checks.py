@@ -167,3 +167,14 @@ def test_an_oversized_gate_request_is_refused_without_reading_it_all(world, clie
         app.config["SBOM_MAX_BYTES"] = limit
     assert answer.status_code == 422
     assert "limit" in answer.get_json()["errors"]["sbom"]
+
+
+def test_a_component_without_a_purl_is_drafted_as_a_generic_package(world, policy, rules):
+    w = world
+    data = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                       "components": [{"type": "library", "name": "vendored-zlib",
+                                       "version": "1.3.1"}]}).encode()
+    record = checks.import_sbom(w["console"], w["alice"], "bom.json", data, policy, MB)
+    assert record.components[0]["status"] == "unknown"
+    (draft,) = checks.create_drafts(record, w["alice"], [0], rules)
+    assert draft.component.purl == "pkg:generic/vendored-zlib@1.3.1"
