@@ -60,8 +60,11 @@ def index():
     return render_template(
         "inventory/index.html", items=items, view=view, filters=filters, category=category,
         mix=inventory.license_mix(items),
-        components=paginate_list(inventory.by_component(items), COMPONENTS_PER_PAGE),
-        licenses=inventory.by_license(items), by_product=inventory.by_product(items),
+        # Only the grouping the tab shows is built.
+        components=paginate_list(inventory.by_component(items), COMPONENTS_PER_PAGE)
+        if view == "components" else None,
+        licenses=inventory.by_license(items) if view == "licenses" else None,
+        by_product=inventory.by_product(items) if view == "products" else None,
         products=inventory.all_products(), teams=teams,
         formats=exports.FORMATS, scope=_scope_of(filters))
 

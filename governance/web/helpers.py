@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter
 
 from governance.database import MAX_ID, db
@@ -89,32 +90,19 @@ def int_list(values) -> list[int]:
     return result
 
 
-class ListPage:
-    """One page of a list already in memory, with what the `pagination` macro reads (the same
-    names as Flask-SQLAlchemy's Pagination)."""
+class ListPagination(Pagination):
+    """Flask-SQLAlchemy's Pagination over a list already in memory (grouped in Python), for
+    the same `pagination` macro as the lists paged by the database."""
 
-    def __init__(self, items: list, page: int, per_page: int):
-        self.total, self.per_page = len(items), per_page
-        self.pages = max(1, -(-self.total // per_page))
-        self.page = min(page, self.pages)
-        start = (self.page - 1) * per_page
-        self.items = items[start:start + per_page]
+    def _query_items(self) -> list:
+        start = self._query_offset
+        return self._query_args["items"][start:start + self.per_page]
 
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1 if self.has_prev else None)
-    next_num = property(lambda self: self.page + 1 if self.has_next else None)
-
-    def iter_pages(self, left_edge=1, right_edge=1, left_current=2, right_current=2):
-        last = 0
-        for number in range(1, self.pages + 1):
-            if (number <= left_edge or number > self.pages - right_edge
-                    or self.page - left_current <= number <= self.page + right_current):
-                if last and number - last > 1:
-                    yield None
-                yield number
-                last = number
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
 
 
-def paginate_list(items: list, per_page: int | None = None) -> ListPage:
-    return ListPage(items, page_number(), per_page or current_app.config["PAGE_SIZE"])
+def paginate_list(items: list, per_page: int | None = None) -> ListPagination:
+    return ListPagination(page=page_number(),
+                          per_page=per_page or current_app.config["PAGE_SIZE"],
+                          max_per_page=None, error_out=False, items=items)
