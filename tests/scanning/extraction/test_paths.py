@@ -4,12 +4,8 @@ from __future__ import annotations
 import os
 import tarfile
 
-import pytest
-
 from governance.scanning import extraction
-from tests.scanning.extraction_kit import (
-    Sandbox,
-    make_sandbox,
+from tests.scanning.extraction.kit import (
     notes_of,
     patch_zip,
     regular,
@@ -18,18 +14,6 @@ from tests.scanning.extraction_kit import (
     tree,
     zip_bytes,
 )
-
-
-@pytest.fixture(autouse=True)
-def _app_context():
-    """Overrides the suite's app-and-database fixture: the pure core needs neither."""
-    yield
-
-
-@pytest.fixture
-def sandbox(tmp_path) -> Sandbox:
-    return make_sandbox(tmp_path)
-
 
 # Paths, links and special files ---------------------------------------------------------------
 

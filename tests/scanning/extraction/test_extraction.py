@@ -17,10 +17,8 @@ from governance.scanning.extraction import (
     ExtractionRefused,
     extract_safely,
 )
-from tests.scanning.extraction_kit import (
+from tests.scanning.extraction.kit import (
     MiB,
-    Sandbox,
-    make_sandbox,
     notes_of,
     patch_zip,
     regular,
@@ -29,18 +27,6 @@ from tests.scanning.extraction_kit import (
     tree,
     zip_bytes,
 )
-
-
-@pytest.fixture(autouse=True)
-def _app_context():
-    """Overrides the suite's app-and-database fixture: the pure core needs neither."""
-    yield
-
-
-@pytest.fixture
-def sandbox(tmp_path) -> Sandbox:
-    return make_sandbox(tmp_path)
-
 
 # Ordinary archives ----------------------------------------------------------------------------
 
