@@ -14,6 +14,7 @@ from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
 from governance.auth.models import Team, User
+from governance.auth.roles import Role
 from governance.compliance import KnownRequest, RequestIndex, classify, counts, gate
 from governance.components.models import Component
 from governance.database import db
@@ -26,6 +27,14 @@ from governance.sbom import SbomError, component_key, match_key, read_sbom
 from governance.workflow.states import State
 
 MAX_DRAFTS = 200
+# Besides the product's own team, these roles check any product's SBOMs.
+CHECKERS = (Role.COMPLIANCE, Role.OSS_OFFICE, Role.ADMIN)
+
+
+def ensure_may_check(product: Product, actor: User) -> None:
+    if actor.role not in CHECKERS and product.team_id not in actor.team_ids():
+        raise NotAllowed(f"Only {product.team.name}, compliance and the OSS office check "
+                         f"{product.name}'s SBOMs.")
 
 
 def build_index(product: Product | None = None, today: date | None = None) -> RequestIndex:
@@ -85,6 +94,7 @@ def import_sbom(product: Product, actor: User, filename: str, data: bytes,
 
 def import_document(product: Product, actor: User, filename: str, document,
                     policy: LicensePolicy) -> SbomImport:
+    ensure_may_check(product, actor)
     statuses = classify(document, product.usage_context, build_index(product), policy,
                         product=product.name)
     rows = [{"name": s.component.name, "version": s.component.version,

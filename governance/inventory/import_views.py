@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from governance.auth.roles import Role
 from governance.database import get_by_id
-from governance.errors import NotAllowed, NotFound, ValidationFailed
+from governance.errors import NotFound, ValidationFailed
 from governance.inventory import checks
 from governance.inventory import services as inventory
 from governance.inventory.forms import DraftsForm, SbomUploadForm
@@ -17,21 +16,14 @@ from governance.web.helpers import license_policy, paginate_list, request_rules,
 bp = Blueprint("sbom_imports", __name__)
 STATUSES = ("approved", "approved_with_conditions", "allowed_by_policy", "pending", "rejected",
             "unknown")
-CHECKERS = (Role.COMPLIANCE, Role.OSS_OFFICE, Role.ADMIN)
 ROWS_PER_PAGE = 100
-
-
-def _may_check(product) -> bool:
-    return current_user.role in CHECKERS or product.team_id in current_user.team_ids()
 
 
 @bp.post("/products/<int:product_id>/sboms")
 @login_required
 def upload(product_id: int):
     product = inventory.get_product(product_id)
-    if not _may_check(product):
-        raise NotAllowed(f"Only {product.team.name}, compliance and the OSS office check "
-                         f"{product.name}'s SBOMs.")
+    checks.ensure_may_check(product, current_user)  # before reading what was sent
     form = SbomUploadForm()
     if not form.validate():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
