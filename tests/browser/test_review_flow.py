@@ -82,3 +82,27 @@ def test_the_maturity_review_shows_signals_and_a_live_score(page: Page, screensh
     expect(card.get_by_test_id("recommendation")).to_be_visible()
     expect(card).to_contain_text("No security policy, no fuzzing.")
     screenshot("review-05-maturity-card")
+
+
+def test_the_office_sees_which_requests_a_policy_change_would_flip(page: Page, screenshot):
+    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    sign_in(page, office.username)
+    main = page.get_by_role("navigation", name="Main")
+    main.get_by_role("button", name="Rules").click()
+    main.get_by_role("link", name="License policy and criteria").click()
+    page.get_by_role("link", name="What would a change flip?").click()
+    policy = page.get_by_label("Proposed license policy")
+    text = policy.input_value()
+    policy.fill(text.replace("distributed: deny,   distributed-modified: deny}",
+                             "distributed: review, distributed-modified: deny}", 1))
+    page.get_by_role("button", name="Show what would change").click()
+    result = page.get_by_test_id("diff-result")
+    expect(result).to_contain_text("1 of 1 requests would change")
+    expect(result).to_contain_text(item.title)
+    expect(result).to_contain_text("looser")
+    screenshot("review-06-policy-diff")
+    # A broken proposal is refused with its line, and what was typed stays.
+    policy.fill("version: 2\ncategories: [\n")
+    page.get_by_role("button", name="Show what would change").click()
+    expect(page.get_by_test_id("policy-error")).to_contain_text("line")
+    expect(policy).to_have_value("version: 2\ncategories: [\n")
