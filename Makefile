@@ -37,9 +37,10 @@ run: demo
 browser:
 	@sh scripts/ensure-chromium.sh
 
-## make lint: ruff on the package and the tests
+## make lint: ruff on the package and the tests; the import contracts (.importlinter: the rings)
 lint: setup-dev
 	$(BIN)/ruff check governance tests app.py
+	$(BIN)/lint-imports --no-cache
 
 ## make test: set up, lint, and run the whole suite (SQLite, or TEST_DATABASE_URL)
 test: lint browser

@@ -43,6 +43,15 @@ def _bool_env(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def default_instance_path() -> str:
+    return os.environ.get("INSTANCE_PATH",
+                          str(Path(__file__).resolve().parent.parent / "instance"))
+
+
+def scans_dir(instance_path: str) -> Path:
+    return Path(os.environ.get("SCANS_DIR", str(Path(instance_path) / "scans")))
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     default_db = "sqlite:///" + str(Path(instance_path) / "governance.db")
@@ -64,7 +73,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # Scans (README, "Scanning"): where archives and work folders live, the job backend,
         # the worker pool, and the limits on what an archive may unpack to.
-        "SCANS_DIR": os.environ.get("SCANS_DIR", str(Path(instance_path) / "scans")),
+        "SCANS_DIR": str(scans_dir(instance_path)),
         "SCAN_BACKEND": os.environ.get("SCAN_BACKEND", "embedded"),
         # The embedded runner starts with the first request served, and resumes queued and
         # stale scans; off in the test suite, which starts runners explicitly.

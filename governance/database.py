@@ -1,6 +1,7 @@
 """The declarative base, the db handle and the column types every model shares."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
@@ -65,3 +66,15 @@ class TimestampMixin:
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@contextmanager
+def unit_of_work():
+    """The transaction boundary of every entry point (views, API, CLI, jobs): commit what the
+    block did, or roll all of it back, so nothing is half-saved. Services only flush."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -2,8 +2,8 @@
 from governance.adoption.models import AdoptionRequest  # noqa: F401
 from governance.audit.models import AuditEvent  # noqa: F401
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User  # noqa: F401
-from governance.components.models import Component  # noqa: F401
-from governance.inventory.models import Product, SbomImport  # noqa: F401
+from governance.components.models import Component, Product  # noqa: F401
+from governance.inventory.models import SbomImport  # noqa: F401
 from governance.license_review.models import RecordedVerdict, Waiver  # noqa: F401
 from governance.maturity_review.models import MaturityReview  # noqa: F401
 from governance.scans.models import Archive, FileResult, Scan, ScanFile  # noqa: F401

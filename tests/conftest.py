@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from governance import create_app
+from governance import create_app, policies
 from governance.database import db
 
 
@@ -92,7 +92,7 @@ def runner(app):
 
 @pytest.fixture
 def rules(app):
-    return app.extensions["governance.rules"]
+    return policies.loaded(app).rules
 
 
 @pytest.fixture(scope="session")

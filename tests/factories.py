@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import itertools
 
-from flask import current_app
-
+from governance import policies
 from governance.adoption import services as adoption
 from governance.auth import services as auth
 from governance.auth.models import Team, User
 from governance.auth.roles import Role
 from governance.database import db
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -45,16 +44,16 @@ def adoption_input(team_: Team, **overrides) -> adoption.AdoptionInput:
 def request_in(state: State, requester: User, team_: Team, office: User | None = None,
                **overrides):
     """An adoption request brought to `state` by the normal steps."""
-    rules = current_app.extensions["governance.rules"]
+    rules = policies.request_rules()
     item = adoption.create(requester, adoption_input(team_, **overrides), rules)
     if state == State.DRAFT:
         db.session.commit()
         return item
     if state == State.WITHDRAWN:
-        workflow.withdraw(item, requester)
+        workflow.transition(item, requester, "withdraw")
         db.session.commit()
         return item
-    workflow.submit(item, requester)
+    workflow.transition(item, requester, "submit")
     if state != State.SUBMITTED:
         assert office is not None, "an office user is needed past submitted"
         review_and_decide(item, office, state)
@@ -65,16 +64,16 @@ def request_in(state: State, requester: User, team_: Team, office: User | None =
 
 def review_and_decide(item, office: User, state: State) -> None:
     """Take a submitted request into review and on to `state` (in review or a decision)."""
-    workflow.start_review(item, office)
+    workflow.transition(item, office, "start_review")
     if state == State.APPROVED:
-        workflow.approve(item, office, reason="Fine.")
+        workflow.transition(item, office, "approve", reason="Fine.")
     elif state == State.APPROVED_WITH_CONDITIONS:
-        workflow.approve_with_conditions(item, office, reason="Fine.",
+        workflow.transition(item, office, "approve_with_conditions", reason="Fine.",
                                          conditions="Keep notices.")
     elif state == State.REJECTED:
-        workflow.reject(item, office, reason="No.")
+        workflow.transition(item, office, "reject", reason="No.")
     elif state == State.CHANGES_REQUESTED:
-        workflow.request_changes(item, office, reason="More detail.")
+        workflow.transition(item, office, "request_changes", reason="More detail.")
 
 
 def login(client, username: str, password: str = PASSWORD):

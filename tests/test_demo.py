@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from governance.adoption.models import AdoptionRequest
+from governance.components.models import Product
 from governance.database import db
-from governance.inventory.models import Product
 from governance.maturity_review.models import MaturityReview
 from governance.scans.models import Scan, ScanState
-from governance.workflow.states import State
+from governance.states import State
 
 
 def test_demo_load_fills_an_empty_database_once(runner):

@@ -44,6 +44,18 @@ def test_secret_key_and_database_come_from_the_environment(tmp_path, monkeypatch
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/x"
 
 
+def test_two_apps_in_one_process_do_not_share_settings_through_the_environment(tmp_path):
+    import os
+
+    before = dict(os.environ)
+    first = _app(tmp_path / "one", SCANS_DIR=str(tmp_path / "scans-one"))
+    second = _app(tmp_path / "two", SCANS_DIR=str(tmp_path / "scans-two"))
+    assert dict(os.environ) == before  # the factory writes nothing into the process
+    assert first.config["SCANS_DIR"] != second.config["SCANS_DIR"]
+    assert first.extensions["governance.request_kinds"] is not \
+        second.extensions["governance.request_kinds"]
+
+
 @pytest.mark.parametrize("given,expected", [
     ("postgres://h/db", "postgresql+psycopg://h/db"),
     ("postgresql://h/db", "postgresql+psycopg://h/db"),
@@ -105,7 +117,7 @@ def test_unknown_pages_get_the_friendly_404(client):
 
 def test_user_text_is_escaped_everywhere(client, app):
     from governance.auth.roles import Role
-    from governance.workflow.states import State
+    from governance.states import State
     team = f.team("<b>team</b>")
     engineer = f.user(Role.ENGINEER, teams=[team], username="erin")
     item = f.request_in(State.DRAFT, engineer, team,

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from governance.adoption.services import AdoptionInput
 from governance.components.services import COMMON_TYPES, parse_purl
 from governance.errors import ValidationFailed
-from governance.rules.forms import Question, RequestRules
+from governance.rules.request_rules import Question, RequestRules
 from governance.web.forms import choices
 
 YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]

@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.components.models import Component
-from governance.inventory.models import Product
+from governance.components.models import Component, Product
 from governance.workflow.models import Request
 
 

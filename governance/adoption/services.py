@@ -11,17 +11,16 @@ from sqlalchemy import Select, func, or_, select
 
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import Team, User
 from governance.components import services as components
-from governance.components.models import Component
+from governance.components.models import Component, Product
 from governance.database import db, get_by_id, utcnow
-from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
-from governance.inventory.models import Product
-from governance.license_review import services as license_review
-from governance.rules.forms import Question, RequestRules
+from governance.errors import IllegalTransition, ValidationFailed
+from governance.rules.request_rules import Question, RequestRules
+from governance.states import EDITABLE_STATES, State
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
-from governance.workflow.states import EDITABLE_STATES, State
 
 KIND = "adoption"
 MAX_TEXT = 20000
@@ -140,7 +139,7 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
     alternatives = []
     for alt_id in dict.fromkeys(data.alternative_ids):
         alt = get_by_id(AdoptionRequest, alt_id)
-        if alt is None or not workflow.can_view(alt, actor) or alt.id == request.id:
+        if alt is None or not may.view_request(actor, alt) or alt.id == request.id:
             errors["alternatives"] = f"Request #{alt_id} cannot be listed as an alternative."
         else:
             alternatives.append(alt)
@@ -170,14 +169,13 @@ def create(actor: User, data: AdoptionInput, rules: RequestRules, *,
     audit.record(actor, "request", request.id, "created", summary=request.title,
                  after=request.snapshot())
     if submit:
-        workflow.submit(request, actor)
+        workflow.transition(request, actor, "submit")
     return request
 
 
 def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: RequestRules, *,
            expected_version: int | None) -> AdoptionRequest:
-    if not request.is_requester_side(actor):
-        raise NotAllowed("Only the requester and their team can edit this request.")
+    may.edit_request.require(actor, request)
     workflow.check_version(request, expected_version)
     if request.state not in EDITABLE_STATES:
         raise IllegalTransition(
@@ -252,9 +250,3 @@ def for_compare(user: User, ids: list[int]) -> list[AdoptionRequest]:
     if not 2 <= len(ids) <= 4:
         raise ValidationFailed({"ids": "Pick between 2 and 4 requests to compare."})
     return [workflow.get_for(user, i, AdoptionRequest) for i in ids]
-
-
-# An adoption decision rests on the license verdict: a deny needs a waiver, and the verdict
-# is recorded with the decision.
-workflow.register_decision_rules(KIND, workflow.DecisionRules(
-    check=license_review.check_decision, record=license_review.record_decision))

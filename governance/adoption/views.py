@@ -8,27 +8,22 @@ from sqlalchemy import select
 from governance.adoption import services
 from governance.adoption.forms import adoption_form_class, answers_to_form_data, fill_choices
 from governance.adoption.models import AdoptionRequest
+from governance.auth import permissions as may
 from governance.auth.models import Team
-from governance.database import db
-from governance.errors import DomainError, NotAllowed, StaleObject, ValidationFailed
-from governance.inventory import services as inventory
+from governance.components import services as components
+from governance.database import db, unit_of_work
+from governance.errors import DomainError, StaleObject, ValidationFailed
 from governance.license_review.forms import waiver_form as forms_for_waiver
 from governance.license_review.services import recorded_verdict, verdict_for, waivers_of
 from governance.license_review.waivers import may_grant_waiver
 from governance.maturity_review import services as maturity_services
 from governance.maturity_review.views import maturity_card_context
+from governance.policies import license_policy, request_rules
 from governance.scans.views import scan_panel_context
-from governance.web.helpers import (
-    apply_errors,
-    int_list,
-    license_policy,
-    paginate,
-    request_rules,
-    unit_of_work,
-)
+from governance.states import EDITABLE_STATES
+from governance.web.helpers import apply_errors, int_list, paginate
 from governance.workflow import services as workflow
-from governance.workflow.states import EDITABLE_STATES
-from governance.workflow.views import register_kind_pages, workflow_panel_context
+from governance.workflow.views import workflow_panel_context
 
 bp = Blueprint("adoption", __name__, url_prefix="/adoption")
 
@@ -57,7 +52,7 @@ def _form(obj=None, exclude_id=None):
     form = form_class(data=obj) if obj is not None and request.method == "GET" else form_class()
     fill_choices(form, rules, current_user.teams,
                  services.alternative_choices(current_user, exclude_id),
-                 inventory.products_of(current_user.teams))
+                 components.products_of(current_user.teams))
     if not form.alternatives.choices:
         form.alternatives.description = ("No other requests yet. When several packages could "
                                           "fill the same need, request each and link them here.")
@@ -106,8 +101,6 @@ def render_detail(item: AdoptionRequest, waiver_form=None, **panel) -> str:
                            **workflow_panel_context(item, **panel))
 
 
-register_kind_pages("adoption", "adoption.detail", render_detail)
-
 
 @bp.get("/<int:request_id>")
 @login_required
@@ -119,8 +112,7 @@ def detail(request_id: int):
 @login_required
 def edit(request_id: int):
     item = workflow.get_for(current_user, request_id, AdoptionRequest)
-    if not item.is_requester_side(current_user):
-        raise NotAllowed("Only the requester and their team can edit this request.")
+    may.edit_request.require(current_user, item)
     if request.method == "GET" and item.state not in EDITABLE_STATES:
         # (A POST goes on: if the state changed under the user, the version check says so
         # and their text stays on screen.)
@@ -145,7 +137,7 @@ def edit(request_id: int):
                 services.update(item, current_user, form.to_input(form.question_ids),
                                 request_rules(), expected_version=form.lock_version.data)
                 if resubmit:
-                    workflow.resubmit(item, current_user)
+                    workflow.transition(item, current_user, "resubmit")
         except StaleObject as exc:
             # Keep what the user typed on screen; show the conflict above it.
             form.form_errors.append(exc.message)

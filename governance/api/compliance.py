@@ -7,10 +7,11 @@ from marshmallow import Schema, fields, validate
 
 from governance.api.auth import authenticate_api_request
 from governance.api.schemas import ApiErrorSchema
+from governance.database import unit_of_work
 from governance.errors import ValidationFailed
 from governance.inventory import checks, exports
 from governance.inventory import services as inventory
-from governance.web.helpers import license_policy, unit_of_work
+from governance.policies import license_policy
 
 blp = Blueprint("api_compliance", __name__, url_prefix="/api/v1",
                 description="Products, exports, SBOM checks and the CI gate")

@@ -1,9 +1,10 @@
 """/api/v1/requests: list, create, read, edit, move through transitions, comment, events."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 from flask_smorest import Blueprint
 
+from governance import policies
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.api.auth import authenticate_api_request
@@ -21,11 +22,10 @@ from governance.api.schemas import (
     page_of,
 )
 from governance.audit import services as audit
-from governance.database import db
+from governance.database import db, unit_of_work
 from governance.errors import NotFound
-from governance.web.helpers import unit_of_work
+from governance.states import PERSON_TRANSITIONS
 from governance.workflow import services as workflow
-from governance.workflow.states import PERSON_TRANSITIONS
 
 blp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
                 description="Adoption requests and their workflow")
@@ -60,7 +60,7 @@ def _input(data: dict) -> adoption.AdoptionInput:
 
 
 def _rules():
-    return current_app.extensions["governance.rules"]
+    return policies.request_rules()
 
 
 def _get(request_id: int) -> AdoptionRequest:

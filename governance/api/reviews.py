@@ -8,11 +8,11 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from governance import policies
 from governance.adoption.models import AdoptionRequest
 from governance.api.auth import authenticate_api_request
 from governance.api.schemas import ApiErrorSchema
 from governance.license_review.services import (
-    current_policy,
     recorded_verdict,
     verdict_for,
     waivers_of,
@@ -82,7 +82,7 @@ def get_review(request_id):
     """The office's grounds for a request: license verdict, recorded verdict, waivers,
     maturity review."""
     item = workflow.get_for(g.api_user, request_id, AdoptionRequest)
-    policy = current_policy()
+    policy = policies.license_policy()
     verdict = verdict_for(item, policy)
     recorded = recorded_verdict(item)
     today = date.today()

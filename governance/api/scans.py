@@ -7,11 +7,10 @@ from marshmallow import Schema, fields, validate
 
 from governance.api.auth import authenticate_api_request
 from governance.api.schemas import ApiErrorSchema, PageSchema, page_of
-from governance.database import MAX_ID, db
+from governance.database import MAX_ID, db, unit_of_work
 from governance.errors import ValidationFailed
-from governance.jobs import enqueue, scan_config
 from governance.scans import services
-from governance.web.helpers import unit_of_work
+from governance.scans.queue import enqueue, scan_config
 from governance.workflow import services as workflow
 
 blp = Blueprint("api_scans", __name__, url_prefix="/api/v1",

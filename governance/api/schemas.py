@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from governance.database import MAX_ID
-from governance.workflow.states import PERSON_TRANSITIONS, State
+from governance.states import PERSON_TRANSITIONS, State
 
 
 class ApiErrorSchema(Schema):

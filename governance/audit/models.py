@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from governance.auth.models import User
 from governance.database import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:  # the audit trail sits below accounts: auth records its events here
+    from governance.auth.models import User
 
 
 class AuditEvent(db.Model):
@@ -23,7 +26,7 @@ class AuditEvent(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")
 
 
 class AuditTrailIsAppendOnly(RuntimeError):

@@ -6,14 +6,16 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth import services
 from governance.auth.forms import TeamForm, UserForm
 from governance.auth.models import Team, User
+from governance.auth.permissions import requires
 from governance.auth.roles import Role
-from governance.database import db
+from governance.database import db, unit_of_work
 from governance.errors import ValidationFailed
 from governance.web.forms import choices
-from governance.web.helpers import apply_errors, paginate, role_required, unit_of_work
+from governance.web.helpers import apply_errors, paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,7 +30,7 @@ def _user_choices():
 
 
 @bp.get("/users")
-@role_required(Role.ADMIN)
+@requires(may.administer)
 def users():
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
@@ -44,7 +46,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@requires(may.administer)
 def new_user():
     form = UserForm()
     form.teams.choices = _team_choices()
@@ -64,7 +66,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@requires(may.administer)
 def edit_user(user_id: int):
     user = services.get_user(user_id)
     # As for teams: a POST is read from its own data, never completed with stored values.
@@ -91,7 +93,7 @@ def edit_user(user_id: int):
 
 
 @bp.get("/teams")
-@role_required(Role.ADMIN)
+@requires(may.administer)
 def teams():
     return render_template("admin/teams.html",
                            teams=db.session.scalars(select(Team).order_by(Team.name)).all())
@@ -99,7 +101,7 @@ def teams():
 
 @bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@requires(may.administer)
 def edit_team(team_id: int | None):
     team = services.get_team(team_id) if team_id else None
     # Seed from the team only to show it: a POST (even an empty one) is read from its own

@@ -17,9 +17,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from governance.auth import services
 from governance.auth.forms import LoginForm, TokenForm
-from governance.database import db
+from governance.database import db, unit_of_work
 from governance.errors import ValidationFailed
-from governance.web.helpers import apply_errors, unit_of_work
+from governance.web.helpers import apply_errors
 
 bp = Blueprint("auth", __name__)
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from governance import policies
 from governance.auth.models import Team
 from governance.cli.policies import BadInputIsThree
 from governance.database import db
@@ -21,7 +22,7 @@ products_cli = AppGroup("products", help="Products (or services) owned by teams.
 
 
 def _policy():
-    return current_app.extensions["governance.license_policy"]
+    return policies.license_policy()
 
 
 def _fail(exc: ValidationFailed) -> None:
@@ -84,7 +85,7 @@ def create_product(name: str, team: str, context: str, description: str):
         product = inventory.save_product(
             None, None, name=name, team_id=found.id if found else None,
             usage_context=context, description=description,
-            rules=current_app.extensions["governance.rules"])
+            rules=policies.request_rules())
         db.session.commit()
     except ValidationFailed as exc:
         _fail(exc)

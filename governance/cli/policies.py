@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from governance import policies
 from governance.license_review.policy_diff import diff_verdicts
 from governance.licensing.policy import Evaluation, EvaluationError, evaluate_text, load_policy
 from governance.rules.loader import PolicyError
@@ -27,7 +28,7 @@ def check(path: Path | None):
     Exit 0 when it is valid, 1 (with file:line: reason) when it is not.
     """
     path = path or Path(current_app.config["POLICIES_DIR"]) / "license-policy.yaml"
-    contexts = [c.id for c in current_app.extensions["governance.rules"].contexts]
+    contexts = [c.id for c in policies.request_rules().contexts]
     try:
         policy = load_policy(path, contexts=contexts)
     except PolicyError as exc:
@@ -60,7 +61,7 @@ def eval_command(expression: str, context: str, as_json: bool):
 
     Exit code: 0 allow, 1 review, 2 deny, 3 bad input (expression or context).
     """
-    result = evaluate_text(current_app.extensions["governance.license_policy"], expression,
+    result = evaluate_text(policies.license_policy(), expression,
                            context)
     if isinstance(result, EvaluationError):
         if as_json:
@@ -99,11 +100,11 @@ def diff_command(candidate: Path, base: Path | None, as_json: bool):
 
     Exit code: 0 nothing changes, 1 some verdicts change, 3 a policy file is not valid.
     """
-    contexts = [c.id for c in current_app.extensions["governance.rules"].contexts]
+    contexts = [c.id for c in policies.request_rules().contexts]
     try:
         proposed = load_policy(candidate, contexts=contexts)
         current = (load_policy(base, contexts=contexts) if base
-                   else current_app.extensions["governance.license_policy"])
+                   else policies.license_policy())
     except PolicyError as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(BAD_INPUT) from exc

@@ -12,6 +12,12 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect
 
 from governance.database import db
+from governance.scanning import fetch
+from governance.scanning.runner import MemoryCache, ScanFailed, scan_archive
+from governance.scanning.workers import ScanWorkerPool
+from governance.scans import services
+from governance.scans.queue import enqueue, scan_config
+from governance.scans.services import DbResultCache
 
 scans_cli = AppGroup("scans", help="Background scans.")
 
@@ -45,12 +51,6 @@ def _human(summary: dict) -> str:
               help="Worker processes (default: SCAN_PROCESSES, the number of cores).")
 def scan_command(target: str, as_json: bool, processes: int | None):
     """Scan an archive file, a purl or a download URL, outside any request."""
-    from governance.jobs import scan_config
-    from governance.scanning import fetch
-    from governance.scanning.runner import MemoryCache, ScanFailed, scan_archive
-    from governance.scanning.workers import ScanWorkerPool
-    from governance.scans.services import DbResultCache
-
     config = scan_config()
     path = Path(target)
     if path.is_file():
@@ -106,9 +106,6 @@ def _ensure(path: Path) -> str:
 @scans_cli.command("recover")
 def recover_command():
     """Re-queue scans whose worker died (run it from cron with the Celery backend)."""
-    from governance.jobs import enqueue, scan_config
-    from governance.scans import services
-
     ids = services.scans_to_run(scan_config())
     if current_app.config["SCAN_BACKEND"] == "celery":
         for scan_id in ids:

@@ -9,6 +9,7 @@ from governance.compliance.gate import GateResult, gate
 from governance.compliance.index import REQUEST_STATES, KnownRequest, RequestIndex
 from governance.compliance.status import (
     PASSING,
+    STATUS_TONES,
     STATUSES,
     ComponentStatus,
     check_context,
@@ -16,5 +17,5 @@ from governance.compliance.status import (
     counts,
 )
 
-__all__ = ["PASSING", "REQUEST_STATES", "STATUSES", "ComponentStatus", "GateResult",
+__all__ = ["PASSING", "REQUEST_STATES", "STATUS_TONES", "STATUSES", "ComponentStatus", "GateResult",
            "KnownRequest", "RequestIndex", "check_context", "classify", "counts", "gate"]

@@ -19,10 +19,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from governance.sbom import SbomComponent, component_key, match_key
+from governance.states import APPROVED_STATES as _APPROVED
+from governance.states import State
 
-APPROVED_STATES = ("approved", "approved_with_conditions")
-PENDING_STATES = ("draft", "submitted", "in_review", "changes_requested")
-REQUEST_STATES = (*PENDING_STATES, *APPROVED_STATES, "rejected", "withdrawn")
+# The request states as the plain values this core compares (the vocabulary is governance.states).
+APPROVED_STATES = tuple(sorted(s.value for s in _APPROVED))
+PENDING_STATES = tuple(s.value for s in (State.DRAFT, State.SUBMITTED, State.IN_REVIEW,
+                                         State.CHANGES_REQUESTED))
+REQUEST_STATES = tuple(s.value for s in State)
 
 _NOTHING: tuple[KnownRequest, ...] = ()
 

@@ -35,8 +35,11 @@ from governance.compliance.index import (
 from governance.licensing.policy import Evaluation, LicensePolicy, evaluate_text
 from governance.sbom import SbomComponent, SbomDocument
 
-STATUSES = ("approved", "approved_with_conditions", "allowed_by_policy", "pending", "rejected",
-            "unknown")
+# A component's status, most favourable first; how each reads at a glance (web.badges.TONES).
+STATUS_TONES = {"approved": "positive", "approved_with_conditions": "positive",
+                "allowed_by_policy": "info", "pending": "attention", "rejected": "negative",
+                "unknown": "neutral"}
+STATUSES = tuple(STATUS_TONES)
 PASSING = frozenset({"approved", "approved_with_conditions", "allowed_by_policy"})
 NO_LICENSE = "the SBOM states no license"
 

@@ -1,10 +1,12 @@
-"""A component is one package version, identified by its purl."""
+"""Components (one package version, identified by its purl) and the products (or services)
+teams ship them in."""
 from __future__ import annotations
 
 from packageurl import PackageURL
-from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from governance.auth.models import Team
 from governance.database import TimestampMixin, db
 
 
@@ -40,3 +42,16 @@ class Component(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class Product(TimestampMixin, db.Model):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # How the product uses what it contains: the context its SBOM is checked against.
+    usage_context: Mapped[str] = mapped_column(String(40))
+
+    team: Mapped[Team] = relationship()

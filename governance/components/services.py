@@ -1,10 +1,10 @@
-"""Finding or creating components from a purl or from its parts."""
+"""Finding or creating components from a purl or from its parts; the products of teams."""
 from __future__ import annotations
 
 from packageurl import PackageURL
 from sqlalchemy import select
 
-from governance.components.models import Component
+from governance.components.models import Component, Product
 from governance.database import db
 from governance.errors import ValidationFailed
 
@@ -55,3 +55,11 @@ def get_or_create(purl: PackageURL, homepage_url: str = "", repository_url: str 
         component.repository_url = repository_url
     db.session.flush()
     return component
+
+
+def products_of(teams) -> list[Product]:
+    team_ids = [t.id for t in teams]
+    if not team_ids:
+        return []
+    return list(db.session.scalars(
+        select(Product).where(Product.team_id.in_(team_ids)).order_by(Product.name)))

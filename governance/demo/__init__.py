@@ -1,24 +1,17 @@
-"""Demo data for `flask demo load`: one user per role, teams, requests in several states.
+"""Demo data for `flask demo load`: one user per role, teams, products, and what each
+registered request kind adds (its RequestKind.load_demo: requests in several states).
 
 Everything is created through the services, so the audit trail and timelines are real.
-Later features add their own demo objects in functions called from load().
 """
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
 
-from flask import current_app
-
-from governance.adoption import services as adoption
+from governance import policies
 from governance.auth import services as auth
 from governance.database import db
 from governance.inventory import services as inventory
-from governance.maturity_review import services as maturity
-from governance.maturity_review.services import CriterionScore
-from governance.scans import services as scan_services
-from governance.scans.services import ScanConfig
-from governance.workflow import services as workflow
+from governance.workflow import kinds
 
 USERS = [
     ("alice", "engineer", "Alice Engineer", ["Payments", "Platform"]),
@@ -38,24 +31,6 @@ TEAMS = {"Payments": "Card payments and billing services.",
          "Data": "Analytics pipelines and the data warehouse."}
 
 
-def _answers(users: str, maintainers: str, can_patch: str = "yes") -> dict:
-    return {"production-users": users, "maintainers": maintainers, "can-patch": can_patch,
-            "data-sensitivity": "No"}
-
-
-def _request(user, team, purl, context, linking, justification, *, submit=True,
-             alternatives=(), answers=None, homepage="", product=None):
-    data = adoption.AdoptionInput(
-        team_id=team.id, usage_context=context, linking=linking, purl=purl,
-        product_id=product.id if product else None,
-        homepage_url=homepage, justification=justification,
-        alternative_ids=[a.id for a in alternatives],
-        answers=answers or _answers("Widely used; thousands of dependents.",
-                                    "An active maintainer team with monthly releases."))
-    return adoption.create(user, data, current_app.extensions["governance.rules"],
-                           submit=submit)
-
-
 def load() -> dict[str, tuple[str, str]]:
     passwords = {}
     teams = {name: auth.save_team(None, None, name=name, description=text)
@@ -67,89 +42,14 @@ def load() -> dict[str, tuple[str, str]]:
             None, username=username, password=password, role=role, full_name=full_name,
             email=f"{username}@example.com", team_ids=[teams[t].id for t in team_names])
         passwords[username] = (role, password)
-    alice, bob, olivia, oscar = (users[u] for u in ("alice", "bob", "olivia", "oscar"))
-    rules = current_app.extensions["governance.rules"]
+    rules = policies.request_rules()
     products = {name: inventory.save_product(None, None, name=name, team_id=teams[team].id,
                                              usage_context=context, description=text,
                                              rules=rules)
                 for name, team, context, text in PRODUCTS}
 
-    approved = _request(alice, teams["Payments"], "pkg:pypi/requests@2.32.3", "internal",
-                        "dynamic", "HTTP client for our internal billing reconciliation jobs.",
-                        homepage="https://requests.readthedocs.io",
-                        product=products["Billing jobs"])
-    workflow.start_review(approved, olivia)
-    maturity.save(approved, olivia, [
-        CriterionScore("users", 5, "Used by most Python shops; millions of downloads a day."),
-        CriterionScore("maintenance", 4, "Maintained under the Python Software Foundation."),
-        CriterionScore("license", 5), CriterionScore("modification", 4),
-        CriterionScore("security", 4, "Security policy and prompt CVE handling.")],
-        current_app.extensions["governance.maturity"],
-        current_app.extensions["governance.license_policy"])
-    workflow.approve(approved, olivia, reason="Apache-2.0, mature, widely used.",
-                     expires_on=date.today() + timedelta(days=365))
-
-    conditional = _request(alice, teams["Platform"], "pkg:npm/lodash@4.17.21", "distributed",
-                           "static", "Utility functions for the admin console we ship.",
-                           product=products["Admin console"])
-    workflow.start_review(conditional, oscar)
-    workflow.approve_with_conditions(
-        conditional, oscar, reason="MIT; fine to ship.",
-        conditions="Keep the MIT notice in the console's third-party notices.")
-
-    rejected = _request(bob, teams["Data"], "pkg:pypi/pyqt5@5.15.10", "distributed", "dynamic",
-                        "Desktop viewer for the reports we ship to customers.")
-    workflow.start_review(rejected, olivia)
-    workflow.reject(rejected, olivia, reason="GPL-3.0 for a distributed closed-source product; "
-                                             "consider PySide6 (LGPL) instead.")
-
-    # Three PoC candidates for one need: a background job queue.
-    celery = _request(alice, teams["Payments"], "pkg:pypi/celery@5.4.0", "saas", "dynamic",
-                      "Background jobs for payment retries. PoC candidate 1 of 3.")
-    rq = _request(alice, teams["Payments"], "pkg:pypi/rq@1.16.2", "saas", "dynamic",
-                  "Background jobs for payment retries. PoC candidate 2 of 3.",
-                  alternatives=[celery])
-    _request(alice, teams["Payments"], "pkg:pypi/dramatiq@1.17.0", "saas", "dynamic",
-             "Background jobs for payment retries. PoC candidate 3 of 3.", submit=False,
-             alternatives=[celery, rq])
-    workflow.start_review(rq, oscar)
-    workflow.add_comment(rq, oscar, "How does it behave when Redis restarts mid-job?")
-    workflow.add_comment(rq, alice, "Jobs in progress are re-queued; we tested it in the PoC.")
-
-    changes = _request(bob, teams["Data"], "pkg:npm/express@4.19.2", "saas", "dynamic",
-                       "Web framework for the reporting API.")
-    workflow.start_review(changes, olivia)
-    workflow.request_changes(changes, olivia, reason="Please describe the PoC result and which "
-                                                     "middleware packages come with it.")
-
-    withdrawn = _request(alice, teams["Platform"],
-                         "pkg:maven/org.apache.commons/commons-lang3@3.14.0", "internal",
-                         "dynamic", "String helpers for the storage operator.")
-    workflow.withdraw(withdrawn, alice)
-
-    _request(bob, teams["Data"], "pkg:cargo/serde@1.0.203", "distributed", "static",
-             "Serialization for the data export agent.", submit=False)
-    # GPL in a shipped product: the policy denies it, so only a waiver lets it through.
-    copyleft = _request(bob, teams["Data"], "pkg:pypi/unidecode@1.3.8", "distributed",
-                        "dynamic", "ASCII file names for the reports the export agent ships.",
-                        product=products["Report agent"])
-    workflow.start_review(copyleft, olivia)
-    # Two more approved packages in shipped products, so that the first export has content.
-    is_number = _request(alice, teams["Platform"], "pkg:npm/is-number@7.0.0", "distributed",
-                         "static", "Input checks in the admin console.",
-                         product=products["Admin console"])
-    workflow.start_review(is_number, oscar)
-    workflow.approve(is_number, oscar, reason="MIT, tiny, no dependencies.")
-    six = _request(bob, teams["Data"], "pkg:pypi/six@1.16.0", "distributed", "dynamic",
-                   "Python 2/3 compatibility, pulled in by the report agent's PDF library.",
-                   product=products["Report agent"])
-    workflow.start_review(six, olivia)
-    workflow.approve_with_conditions(six, olivia, reason="MIT; a transitive dependency.",
-                                     conditions="Remove it when the PDF library drops it.")
-    # Scans fetched from PyPI and npm by the scan runner once the app serves (offline, they
-    # fail with the reason shown on the request).
-    config = ScanConfig.from_mapping(current_app.config)
-    for item in (approved, conditional, copyleft, is_number, six):
-        scan_services.start_scan(item, olivia, config, source=item.component.purl)
+    for kind in kinds.registered().values():
+        if kind.load_demo is not None:
+            kind.load_demo(users, teams, products)
     db.session.commit()
     return passwords

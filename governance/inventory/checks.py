@@ -13,28 +13,20 @@ from sqlalchemy import select
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import Team, User
-from governance.auth.roles import Role
 from governance.compliance import KnownRequest, RequestIndex, classify, counts, gate
-from governance.components.models import Component
+from governance.components.models import Component, Product
 from governance.database import db
 from governance.errors import NotAllowed, ValidationFailed
-from governance.inventory.models import Product, SbomImport
+from governance.inventory.models import SbomImport
 from governance.inventory.services import product_named
 from governance.licensing.policy import LicensePolicy
-from governance.rules.forms import RequestRules
+from governance.rules.request_rules import RequestRules
 from governance.sbom import SbomError, component_key, match_key, read_sbom
-from governance.workflow.states import State
+from governance.states import State
 
 MAX_DRAFTS = 200
-# Besides the product's own team, these roles check any product's SBOMs.
-CHECKERS = (Role.COMPLIANCE, Role.OSS_OFFICE, Role.ADMIN)
-
-
-def ensure_may_check(product: Product, actor: User) -> None:
-    if actor.role not in CHECKERS and product.team_id not in actor.team_ids():
-        raise NotAllowed(f"Only {product.team.name}, compliance and the OSS office check "
-                         f"{product.name}'s SBOMs.")
 
 
 def build_index(product: Product | None = None, today: date | None = None) -> RequestIndex:
@@ -94,7 +86,7 @@ def import_sbom(product: Product, actor: User, filename: str, data: bytes,
 
 def import_document(product: Product, actor: User, filename: str, document,
                     policy: LicensePolicy) -> SbomImport:
-    ensure_may_check(product, actor)
+    may.check_sbom.require(actor, product)
     statuses = classify(document, product.usage_context, build_index(product), policy,
                         product=product.name)
     rows = [{"name": s.component.name, "version": s.component.version,

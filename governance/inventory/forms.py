@@ -6,9 +6,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from governance.inventory.exports import FORMATS
-from governance.web.forms import choices
-
 
 class ProductForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give the product a name."),
@@ -30,11 +27,3 @@ class SbomUploadForm(FlaskForm):
 class DraftsForm(FlaskForm):
     components = SelectMultipleField("Components", coerce=int, validators=[
         DataRequired("Tick the components to request.")])
-
-
-class ExportForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET download: nothing changes
-
-    format = SelectField("Format", choices=choices((f.id, f.label) for f in FORMATS.values()))
-    scope = StringField("Scope", default="company")

@@ -4,18 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from governance.database import get_by_id
+from governance.auth import permissions as may
+from governance.compliance import STATUS_TONES, STATUSES
+from governance.database import get_by_id, unit_of_work
 from governance.errors import NotFound, ValidationFailed
 from governance.inventory import checks
 from governance.inventory import services as inventory
 from governance.inventory.forms import DraftsForm, SbomUploadForm
 from governance.inventory.models import SbomImport
+from governance.policies import license_policy, request_rules
 from governance.web.forms import choices
-from governance.web.helpers import license_policy, paginate_list, request_rules, unit_of_work
+from governance.web.helpers import paginate_list
 
 bp = Blueprint("sbom_imports", __name__)
-STATUSES = ("approved", "approved_with_conditions", "allowed_by_policy", "pending", "rejected",
-            "unknown")
 ROWS_PER_PAGE = 100
 
 
@@ -23,7 +24,7 @@ ROWS_PER_PAGE = 100
 @login_required
 def upload(product_id: int):
     product = inventory.get_product(product_id)
-    checks.ensure_may_check(product, current_user)  # before reading what was sent
+    may.check_sbom.require(current_user, product)  # before reading what was sent
     form = SbomUploadForm()
     if not form.validate():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
@@ -60,7 +61,8 @@ def show(import_id: int):
     can_draft = record.product.team_id in current_user.team_ids()
     return render_template("inventory/sbom_import.html", record=record,
                            rows=paginate_list(rows, ROWS_PER_PAGE),
-                           status=status, q=q, statuses=STATUSES, can_draft=can_draft,
+                           status=status, q=q, statuses=STATUSES, status_tones=STATUS_TONES,
+                           can_draft=can_draft,
                            drafts_form=DraftsForm(formdata=None))
 
 

@@ -1,4 +1,4 @@
-"""Products (or services) owned by teams, and the SBOMs imported for them.
+"""The SBOMs imported for a product (governance.components.models.Product).
 
 What a product uses is not stored twice: it is the approved adoption requests that name it
 (see inventory.services). An import keeps each component's status as it was on that day.
@@ -7,24 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.auth.models import Team, User
-from governance.database import TimestampMixin, UTCDateTime, db, utcnow
-
-
-class Product(TimestampMixin, db.Model):
-    __tablename__ = "products"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    # How the product uses what it contains: the context its SBOM is checked against.
-    usage_context: Mapped[str] = mapped_column(String(40))
-
-    team: Mapped[Team] = relationship()
+from governance.auth.models import User
+from governance.components.models import Product
+from governance.database import UTCDateTime, db, utcnow
 
 
 class SbomImport(db.Model):

@@ -15,31 +15,20 @@ from sqlalchemy.orm import selectinload
 
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import Team, User
-from governance.auth.roles import Role
-from governance.components.models import Component
+from governance.components.models import Component, Product
 from governance.database import db, get_by_id
-from governance.errors import NotAllowed, NotFound, ValidationFailed
-from governance.inventory.models import Product
+from governance.errors import NotFound, ValidationFailed
 from governance.license_review.services import RequestVerdict, verdict_for
 from governance.licensing.policy import LicensePolicy
-from governance.rules.forms import RequestRules
-from governance.workflow.states import State
+from governance.rules.request_rules import RequestRules
+from governance.states import APPROVED_STATES
 
-APPROVED = (State.APPROVED, State.APPROVED_WITH_CONDITIONS)
-PRODUCT_EDITORS = (Role.COMPLIANCE, Role.ADMIN)
 NO_LICENSE = "(no scan yet)"
 
 
 # --- products ---------------------------------------------------------------------------------
-
-def products_of(teams) -> list[Product]:
-    team_ids = [t.id for t in teams]
-    if not team_ids:
-        return []
-    return list(db.session.scalars(
-        select(Product).where(Product.team_id.in_(team_ids)).order_by(Product.name)))
-
 
 def all_products() -> list[Product]:
     return list(db.session.scalars(select(Product).order_by(func.lower(Product.name))))
@@ -60,8 +49,8 @@ def product_named(name: str) -> Product | None:
 def save_product(actor: User | None, product: Product | None, *, name: str, team_id: int | None,
                  usage_context: str, description: str, rules: RequestRules) -> Product:
     """Create or update a product; compliance and admins keep the list (actor None: the CLI)."""
-    if actor is not None and actor.role not in PRODUCT_EDITORS:
-        raise NotAllowed("Only compliance and administrators manage products.")
+    if actor is not None:
+        may.manage_products.require(actor)
     name, description = (name or "").strip(), (description or "").strip()
     errors = {}
     if not name:
@@ -114,7 +103,7 @@ def usages_query(filters: UsageFilters, today: date | None = None):
     """Approved, unexpired adoption requests: the company's usages, by component name."""
     today = today or date.today()
     query = (select(AdoptionRequest).join(Component, AdoptionRequest.component_id == Component.id)
-             .where(AdoptionRequest.state.in_(APPROVED),
+             .where(AdoptionRequest.state.in_(APPROVED_STATES),
                     or_(AdoptionRequest.approval_expires_on.is_(None),
                         AdoptionRequest.approval_expires_on >= today))
              .options(selectinload(AdoptionRequest.scans)))

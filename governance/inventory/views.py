@@ -14,23 +14,18 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from governance.auth import permissions as may
 from governance.auth.models import Team
-from governance.database import db
+from governance.auth.permissions import requires
+from governance.database import db, unit_of_work
 from governance.errors import ValidationFailed
 from governance.inventory import exports
 from governance.inventory import services as inventory
 from governance.inventory.forms import ProductForm, SbomUploadForm
 from governance.inventory.models import SbomImport
+from governance.policies import license_policy, request_rules
 from governance.web.forms import choices
-from governance.web.helpers import (
-    apply_errors,
-    int_list,
-    license_policy,
-    paginate_list,
-    request_rules,
-    role_required,
-    unit_of_work,
-)
+from governance.web.helpers import apply_errors, int_list, paginate_list
 
 bp = Blueprint("inventory", __name__)
 VIEWS = ("components", "licenses", "products")
@@ -100,7 +95,7 @@ def export():
 @login_required
 def products():
     return render_template("inventory/products.html", products=inventory.all_products(),
-                           can_edit=current_user.role in inventory.PRODUCT_EDITORS)
+                           can_edit=may.manage_products(current_user))
 
 
 def _product_form(product=None) -> ProductForm:
@@ -115,7 +110,7 @@ def _product_form(product=None) -> ProductForm:
 
 @bp.route("/products/new", methods=["GET", "POST"], defaults={"product_id": None})
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
-@role_required(*inventory.PRODUCT_EDITORS)
+@requires(may.manage_products)
 def edit_product(product_id: int | None):
     product = inventory.get_product(product_id) if product_id else None
     form = _product_form(product)
@@ -144,4 +139,4 @@ def product(product_id: int):
     return render_template("inventory/product.html", product=item, usages=usages,
                            mix=inventory.license_mix(usages), imports=imports,
                            upload_form=SbomUploadForm(), formats=exports.FORMATS,
-                           can_edit=current_user.role in inventory.PRODUCT_EDITORS)
+                           can_edit=may.manage_products(current_user))

@@ -1,31 +1,33 @@
-"""The one seam for background work: enqueue(scan_id).
+"""Background work: the job backends and the scheduled housekeeping.
 
 Two real backends, chosen by SCAN_BACKEND: "embedded" (default: a thread in the app's own
 process dispatching to a pool of scan worker processes) and "celery" (a Redis broker and
-`celery -A governance.jobs.worker worker --pool solo`). Jobs take ids and keep their state
-on the row,
+`celery -A governance.jobs.worker worker --pool solo`). init_app() installs the chosen one as
+the app's scan queue (governance.scans.queue). Jobs take ids and keep their state on the row,
 so a job that dies is found by recover_stale() and run again.
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask, current_app
+
+from governance.jobs.embedded import runner_for, start_with_app
+from governance.scans import queue
 
 
-def enqueue(scan_id: int) -> None:
-    backend = current_app.config["SCAN_BACKEND"]
+def init_app(app: Flask) -> None:
+    backend = app.config["SCAN_BACKEND"]
     if backend == "celery":
-        from governance.jobs.celery_backend import run_scan_task
+        # Celery and its Redis client load only for the backend that uses them.
+        from governance.jobs.celery_backend import celery_init_app, run_scan_task
 
-        run_scan_task.delay(scan_id)
+        celery_init_app(app)
+        queue.install(app, run_scan_task.delay)
     elif backend == "embedded":
-        from governance.jobs.embedded import runner_for
-
-        runner_for(current_app._get_current_object()).submit(scan_id)
+        queue.install(app, lambda scan_id: runner_for(
+            current_app._get_current_object()).submit(scan_id))
+        if app.config["SCAN_AUTOSTART"]:
+            @app.before_request
+            def _start_scan_runner():
+                start_with_app(app)  # once: later calls find the running runner
     else:
         raise RuntimeError(f"Unknown SCAN_BACKEND {backend!r}: use embedded or celery.")
-
-
-def scan_config():
-    from governance.scans.services import ScanConfig
-
-    return ScanConfig.from_mapping(current_app.config)

@@ -12,6 +12,10 @@ from celery.signals import worker_ready
 from flask import Flask
 
 from governance.database import db
+from governance.jobs.housekeeping import lapse_waivers
+from governance.scanning.workers import ScanWorkerPool
+from governance.scans import services
+from governance.scans.queue import scan_config
 
 _pool = None
 
@@ -47,8 +51,6 @@ def celery_init_app(app: Flask) -> Celery:
 def _worker_pool(config):
     global _pool
     if _pool is None:
-        from governance.scanning.workers import ScanWorkerPool
-
         _pool = ScanWorkerPool(config.settings.processes,
                                file_timeout=config.settings.file_timeout,
                                temp_dir=str(config.scans_dir / "tmp"))
@@ -57,9 +59,6 @@ def _worker_pool(config):
 
 @shared_task(name="governance.run_scan")
 def run_scan_task(scan_id: int) -> None:
-    from governance.jobs import scan_config
-    from governance.scans import services
-
     config = scan_config()
     try:
         services.run_scan(scan_id, config, _worker_pool(config))
@@ -71,9 +70,6 @@ def run_scan_task(scan_id: int) -> None:
 
 @shared_task(name="governance.recover_scans")
 def recover_scans_task() -> list[int]:
-    from governance.jobs import scan_config
-    from governance.scans import services
-
     ids = services.scans_to_run(scan_config())
     for scan_id in ids:
         run_scan_task.delay(scan_id)
@@ -87,6 +83,4 @@ def _recover_on_start(sender=None, **kwargs) -> None:
 
 @shared_task(name="governance.lapse_waivers")
 def lapse_waivers_task() -> int:
-    from governance.jobs.housekeeping import lapse_waivers
-
     return lapse_waivers()

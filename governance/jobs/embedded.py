@@ -13,6 +13,9 @@ import time
 
 from governance.database import db
 from governance.jobs.housekeeping import lapse_waivers
+from governance.scanning.workers import ScanWorkerPool
+from governance.scans import services
+from governance.scans.queue import scan_config
 
 log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 60
@@ -49,8 +52,6 @@ class EmbeddedRunner:
 
     def _pool(self, config):
         if self.pool is None:
-            from governance.scanning.workers import ScanWorkerPool
-
             self.pool = ScanWorkerPool(config.settings.processes,
                                        file_timeout=config.settings.file_timeout,
                                        temp_dir=str(config.scans_dir / "tmp"))
@@ -58,16 +59,10 @@ class EmbeddedRunner:
         return self.pool
 
     def _recover(self) -> None:
-        from governance.jobs import scan_config
-        from governance.scans import services
-
         for scan_id in services.scans_to_run(scan_config()):
             self.queue.put(scan_id)
 
     def _loop(self) -> None:
-        from governance.jobs import scan_config
-        from governance.scans import services
-
         last_recovery = 0.0
         while not self.stopping.is_set():
             if time.monotonic() - last_recovery > RECOVERY_INTERVAL:

@@ -9,14 +9,13 @@ import logging
 from datetime import date
 
 from governance.database import db
+from governance.license_review import waivers
 
 log = logging.getLogger(__name__)
 
 
 def lapse_waivers(today: date | None = None) -> int:
     """Lapse expired waivers (reopening approvals that relied on them); commit; how many."""
-    from governance.license_review import waivers
-
     try:
         lapsed = waivers.lapse_expired(today)
         db.session.commit()

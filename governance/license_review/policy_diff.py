@@ -8,20 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectin_polymorphic
 
-from governance.adoption.models import AdoptionRequest
 from governance.database import db
 from governance.license_review.services import RequestVerdict, verdict_for
 from governance.licensing.model import RANK
 from governance.licensing.policy import LicensePolicy
-from governance.workflow.states import State
+from governance.states import State
+from governance.workflow import kinds
+from governance.workflow.models import Request
 
 LEFT_OUT = (State.DRAFT, State.WITHDRAWN)
 
 
 @dataclass
 class VerdictChange:
-    request: AdoptionRequest
+    request: Request
     before: RequestVerdict
     after: RequestVerdict
 
@@ -47,9 +49,12 @@ class PolicyDiff:
 
 
 def diff_verdicts(base: LicensePolicy, candidate: LicensePolicy) -> PolicyDiff:
+    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
     requests = db.session.scalars(
-        select(AdoptionRequest).where(AdoptionRequest.state.not_in(LEFT_OUT))
-        .order_by(AdoptionRequest.id)).all()
+        select(Request).where(Request.kind.in_([k.name for k in reviewed]),
+                              Request.state.not_in(LEFT_OUT))
+        .options(selectin_polymorphic(Request, [k.model for k in reviewed]))
+        .order_by(Request.id)).all() if reviewed else []
     changes = []
     for request in requests:
         before, after = verdict_for(request, base), verdict_for(request, candidate)

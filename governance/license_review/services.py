@@ -2,30 +2,24 @@
 
 The declared license (what the package's manifest says, as scancode's summary found it) is
 judged by the policy; every detected expression is judged too, as findings for the reviewer
-to confirm or dismiss, never as automatic denials (see shared/domain.md, three licenses per
-package). Computed when shown for open requests; recorded with every decision (with the
-policy's digest), and a deny passes only with a waiver that covers it.
+to confirm or dismiss, never as automatic denials: a package has a declared license, the
+licenses detected in its files, and the one the office concludes, and these often differ.
+Computed when shown for open requests; recorded with every decision (with the policy's
+digest), and a deny passes only with a waiver that covers it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
+from governance import policies
 from governance.database import db
 from governance.license_review.models import RecordedVerdict, Waiver
 from governance.licensing.policy import Evaluation, EvaluationError, LicensePolicy, evaluate_text
 from governance.scans.services import latest_finished_scan
-from governance.workflow.states import State, Transition
-
-APPROVALS = frozenset({State.APPROVED, State.APPROVED_WITH_CONDITIONS})
-
-
-def current_policy() -> LicensePolicy:
-    """The policy the app loaded at start-up (policies/license-policy.yaml)."""
-    return current_app.extensions["governance.license_policy"]
+from governance.states import Transition
 
 
 @dataclass
@@ -105,9 +99,9 @@ def covering_waiver(request, verdict: RequestVerdict, today: date | None = None)
 
 def check_decision(request, step: Transition) -> dict[str, str]:
     """An approval of a denied license needs a waiver that covers it."""
-    if step.target not in APPROVALS:
+    if not step.approves:
         return {}
-    verdict = verdict_for(request, current_policy())
+    verdict = verdict_for(request, policies.license_policy())
     if verdict.verdict == "deny" and covering_waiver(request, verdict) is None:
         return {"waiver": (f"The license policy denies {verdict.expression_spdx} for "
                            f"“{verdict.context}”. It can only be approved with a waiver: add "
@@ -119,10 +113,10 @@ def check_decision(request, step: Transition) -> dict[str, str]:
 def record_decision(request, step: Transition, actor) -> dict:
     """Keep the verdict the decision was made on, with the policy version, in its
     transaction; an approval of a deny also keeps the waiver it relied on."""
-    policy = current_policy()
+    policy = policies.license_policy()
     verdict = verdict_for(request, policy)
     waiver = None
-    if step.target in APPROVALS and verdict.verdict == "deny":
+    if step.approves and verdict.verdict == "deny":
         waiver = covering_waiver(request, verdict)
     evaluation = verdict.evaluation.to_dict() if verdict.evaluation is not None else None
     recorded = RecordedVerdict(

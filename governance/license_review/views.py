@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from governance.auth.roles import Role
+from governance import policies
+from governance.auth import permissions as may
+from governance.auth.permissions import requires
 from governance.license_review.policy_diff import diff_verdicts
 from governance.licensing.policy import evaluate_text, load_policy_text
+from governance.policies import license_policy, request_rules
 from governance.rules.loader import PolicyError
-from governance.web.helpers import license_policy, request_rules, role_required
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")
 
@@ -38,13 +40,13 @@ def show():
         tried = evaluate_text(policy, expression, context)
     overrides = sorted(policy.overrides.values(), key=lambda o: o.label.lower())
     return render_template("policies/show.html", policy=policy, overrides=overrides,
-                           maturity=current_app.extensions["governance.maturity"],
+                           maturity=policies.maturity_criteria(),
                            rules=request_rules(), expression=expression, context=context,
                            tried=tried)
 
 
 @bp.route("/diff", methods=["GET", "POST"])
-@role_required(Role.OSS_OFFICE, Role.COMPLIANCE, Role.ADMIN)
+@requires(may.preview_policy_change)
 def diff():
     """Paste a changed policy; see which requests' verdicts it would flip."""
     policy = license_policy()

@@ -6,19 +6,16 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from governance.auth.roles import Role
+from governance.auth import permissions as may
+from governance.auth.permissions import requires
+from governance.database import unit_of_work
 from governance.errors import IllegalTransition, ValidationFailed
 from governance.license_review import waivers
 from governance.license_review.forms import waiver_form
-from governance.web.helpers import (
-    apply_errors,
-    license_policy,
-    paginate,
-    role_required,
-    unit_of_work,
-)
+from governance.policies import license_policy
+from governance.web.helpers import apply_errors, paginate
+from governance.workflow import kinds
 from governance.workflow import services as workflow
-from governance.workflow.views import KIND_PAGES, detail_url
 
 bp = Blueprint("waivers", __name__)
 
@@ -32,11 +29,11 @@ def index():
     q = request.args.get("q", "").strip()[:200]
     page = paginate(waivers.list_query(status, q))
     return render_template("license_review/waivers.html", page=page, status=status, q=q,
-                           policy=license_policy(), today=date.today(), detail_url=detail_url)
+                           policy=license_policy(), today=date.today(), detail_url=kinds.detail_url)
 
 
 @bp.post("/requests/<int:request_id>/waivers")
-@role_required(Role.OSS_OFFICE)
+@requires(may.manage_waivers)
 def grant(request_id: int):
     item = workflow.get_for(current_user, request_id)
     policy = license_policy()
@@ -50,9 +47,9 @@ def grant(request_id: int):
             apply_errors(form, exc)
         except IllegalTransition as exc:
             flash(exc.message, "danger")
-            return redirect(detail_url(item))
+            return redirect(kinds.detail_url(item))
         else:
             flash("Waiver granted. The request can now be approved.", "success")
-            return redirect(detail_url(item) + "#license-verdict")
+            return redirect(kinds.detail_url(item) + "#license-verdict")
     flash("Waiver: please correct the marked fields.", "danger")
-    return KIND_PAGES[item.kind].render_detail(item, waiver_form=form), 422
+    return kinds.render_detail(item, waiver_form=form), 422

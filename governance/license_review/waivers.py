@@ -11,29 +11,26 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, or_, select
 
-from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import User
-from governance.auth.roles import Role
-from governance.components.models import Component
 from governance.database import db, utcnow
 from governance.errors import ValidationFailed
 from governance.license_review.models import Waiver
 from governance.license_review.services import (
-    APPROVALS,
     recorded_verdict,
     verdict_for,
     waivers_of,
 )
 from governance.licensing.policy import LicensePolicy
+from governance.states import APPROVED_STATES, State
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
-from governance.workflow.states import State
 
 MAX_TEXT = 5000
 # A waiver is an exception, not a second policy: at most this far ahead, then look again.
 MAX_DURATION = timedelta(days=3 * 366)
-GRANTABLE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW} | APPROVALS)
+GRANTABLE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW} | APPROVED_STATES)
 
 
 @dataclass
@@ -45,8 +42,8 @@ class WaiverInput:
 
 def may_grant_waiver(request: Request, verdict, user: User) -> bool:
     """Whether to offer the waiver form: the office, on someone else's request, with a deny."""
-    return (user.role == Role.OSS_OFFICE and user.id != request.requester_id
-            and request.state in GRANTABLE_STATES and verdict.verdict == "deny")
+    return (may.office_work(user, request) and request.state in GRANTABLE_STATES
+            and verdict.verdict == "deny")
 
 
 def grant(request: Request, actor: User, data: WaiverInput, policy: LicensePolicy,
@@ -110,7 +107,7 @@ def lapse_expired(today: date | None = None) -> list[Waiver]:
 
 def _reopen_if_it_relied_on(waiver: Waiver, today: date) -> None:
     request = waiver.request
-    if request.state not in APPROVALS:
+    if not request.state.is_approved:
         return
     decision = recorded_verdict(request)
     if decision is None or decision.waiver_id is None:
@@ -131,8 +128,7 @@ STATUSES = ("active", "expiring", "expired", "all")
 def list_query(status: str = "active", q: str = "", today: date | None = None) -> Select:
     """Waivers for the list page: active ones soonest-expiring first."""
     today = today or date.today()
-    # Only adoption requests have license verdicts, hence waivers.
-    query = select(Waiver).join(AdoptionRequest, Waiver.request_id == AdoptionRequest.id)
+    query = select(Waiver).join(Request, Waiver.request_id == Request.id)
     if status == "active":
         query = query.where(Waiver.lapsed_at.is_(None), Waiver.expires_on >= today)
     elif status == "expiring":
@@ -142,8 +138,8 @@ def list_query(status: str = "active", q: str = "", today: date | None = None) -
         query = query.where(or_(Waiver.lapsed_at.is_not(None), Waiver.expires_on < today))
     if q:
         like = f"%{q.lower()}%"
-        query = query.join(Component, Component.id == AdoptionRequest.component_id).where(or_(
-                AdoptionRequest.title.ilike(like), Waiver.expression_spdx.ilike(like),
-                Waiver.reason_code.ilike(like), Component.name.ilike(like)))
+        # A request's title names its package ("Adopt name@version").
+        query = query.where(or_(Request.title.ilike(like), Waiver.expression_spdx.ilike(like),
+                                Waiver.reason_code.ilike(like)))
     order = Waiver.expires_on.desc() if status == "expired" else Waiver.expires_on.asc()
     return query.order_by(order, Waiver.id.desc())

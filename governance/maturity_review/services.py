@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import User
-from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, StaleObject, ValidationFailed
 from governance.licensing.policy import LicensePolicy
 from governance.maturity_review.models import MaturityReview
 from governance.rules.maturity import MaturityCriteria
 from governance.scans.services import latest_finished_scan
+from governance.states import State
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
-from governance.workflow.states import State
 
 MAX_NOTE = 5000
 REVIEWABLE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED})
@@ -40,6 +40,11 @@ class CriterionScore:
     note: str = ""
 
 
+def may_review(request: Request, user: User) -> bool:
+    """Whether save() would take this user's scores now: what the page offers."""
+    return may.office_work(user, request) and request.state in REVIEWABLE_STATES
+
+
 def review_of(request: Request) -> MaturityReview | None:
     return db.session.scalars(
         select(MaturityReview).where(MaturityReview.request_id == request.id)).first()
@@ -49,7 +54,7 @@ def save(request: Request, actor: User, entries: list[CriterionScore],
          criteria: MaturityCriteria, policy: LicensePolicy, *,
          expected_version: int | None = None) -> MaturityReview:
     """Create or update the request's review; ValidationFailed names the fields at fault."""
-    if request.state.is_decided and actor.role == Role.OSS_OFFICE:
+    if request.state.is_decided and actor.is_office:
         raise IllegalTransition("The review was frozen with the decision; it stays as it was "
                                 "when the request was decided.")
     workflow.check_office_work(request, actor, REVIEWABLE_STATES, "review maturity")

@@ -1,24 +1,25 @@
 """The maturity review page: each criterion beside its health signals, scored by the office."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from governance.adoption.models import AdoptionRequest
-from governance.auth.roles import Role
+from governance import policies
+from governance.database import unit_of_work
 from governance.errors import IllegalTransition, NotAllowed, StaleObject, ValidationFailed
 from governance.license_review.services import verdict_for
 from governance.maturity_review import services
 from governance.maturity_review.forms import form_data, review_form_class
+from governance.policies import license_policy
 from governance.scans.services import latest_finished_scan
-from governance.web.helpers import apply_errors, license_policy, unit_of_work
+from governance.web.helpers import apply_errors
 from governance.workflow import services as workflow
 
 bp = Blueprint("maturity", __name__)
 
 
 def maturity_criteria():
-    return current_app.extensions["governance.maturity"]
+    return policies.maturity_criteria()
 
 
 def signals_by_id(item) -> dict[str, dict]:
@@ -30,11 +31,10 @@ def signals_by_id(item) -> dict[str, dict]:
 @bp.route("/adoption/<int:request_id>/maturity", methods=["GET", "POST"])
 @login_required
 def review(request_id: int):
-    item = workflow.get_for(current_user, request_id, AdoptionRequest)
+    item = workflow.get_for(current_user, request_id)
     criteria, policy = maturity_criteria(), license_policy()
     existing = services.review_of(item)
-    can_edit = (current_user.role == Role.OSS_OFFICE and current_user.id != item.requester_id
-                and item.state in services.REVIEWABLE_STATES)
+    can_edit = services.may_review(item, current_user)
     form_class = review_form_class(criteria)
     if request.method == "POST":
         if not can_edit:
@@ -71,6 +71,4 @@ def maturity_card_context(item) -> dict:
     criteria = maturity_criteria()
     return {"review": review, "criteria": criteria, "labels": services.RECOMMENDATION_LABELS,
             "older_criteria": bool(review and review.maturity_digest != criteria.digest),
-            "can_edit": (current_user.role == Role.OSS_OFFICE
-                         and current_user.id != item.requester_id
-                         and item.state in services.REVIEWABLE_STATES)}
+            "can_edit": services.may_review(item, current_user)}

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from governance.rules.forms import ID_PATTERN
 from governance.rules.loader import PolicyError, line_of, load_yaml
+from governance.rules.request_rules import ID_PATTERN
 
 
 @dataclass(frozen=True)

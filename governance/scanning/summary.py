@@ -15,7 +15,7 @@ import copy
 import posixpath
 from collections import Counter
 
-from governance.scanning.expressions import category_of_keys, to_spdx
+from governance.scanning.scan_expressions import category_of_keys, to_spdx
 
 # Fields every resource carries in a scancode JSON scan; the plugins expect them.
 RESOURCE_DEFAULTS = {

@@ -42,6 +42,7 @@ class FileOutcome:
 
 
 def _worker_main(conn: Connection, temp_dir: str, file_timeout: float) -> None:
+    # Here, in the spawned worker, not at import: only workers load scancode's license index.
     from governance.scanning import scancode_adapter, summary
 
     scancode_adapter.prepare_process(temp_dir)

@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import User
-from governance.auth.roles import Role
 from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
 from governance.scanning import fetch
@@ -21,9 +21,7 @@ from governance.scanning.extraction import ExtractionLimits
 from governance.scanning.runner import ScanFailed, ScanOutcome, ScanSettings, scan_archive
 from governance.scanning.scancode_adapter import options_digest, scancode_version
 from governance.scans.models import Archive, FileResult, Scan, ScanFile, ScanState
-from governance.workflow import services as workflow
 from governance.workflow.models import Request
-from governance.workflow.states import State
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,6 @@ class ScanConfig:
 
 # --- starting a scan ------------------------------------------------------------------------
 
-def can_start_scan(request: Request, user: User) -> bool:
-    if request.state == State.WITHDRAWN or not workflow.can_view(request, user):
-        return False
-    return request.is_requester_side(user) or user.role == Role.OSS_OFFICE
-
-
 def _archive_for(stored: fetch.StoredArchive) -> Archive:
     archive = db.session.scalar(select(Archive).where(Archive.sha256 == stored.sha256))
     if archive is None:
@@ -87,7 +79,7 @@ def start_scan(request: Request | None, actor: User | None, config: ScanConfig, 
                source: str = "", upload=None, upload_name: str = "") -> Scan:
     """A queued scan of an uploaded archive, or of a purl / URL fetched by the job.
     The caller commits, then enqueues scan.id."""
-    if request is not None and (actor is None or not can_start_scan(request, actor)):
+    if request is not None and (actor is None or not may.start_scan(actor, request)):
         raise NotAllowed("Only the requester's team and the OSS office can scan this request.")
     source = (source or "").strip()
     if upload is None and not source:
@@ -307,7 +299,7 @@ def queued_scan_ids() -> list[int]:
 
 def get_scan_for(user: User, scan_id: int) -> Scan:
     scan = get_by_id(Scan, scan_id)
-    if scan is None or (scan.request is not None and not workflow.can_view(scan.request, user)):
+    if scan is None or (scan.request is not None and not may.view_request(user, scan.request)):
         raise NotFound("No such scan, or you cannot see it.")
     return scan
 
@@ -361,8 +353,7 @@ def status_counts(scan: Scan) -> dict[str, int]:
 
 
 def ensure_scannable(request: Request, user: User) -> None:
-    if not can_start_scan(request, user):
-        raise NotAllowed("Only the requester's team and the OSS office can scan this request.")
+    may.start_scan.require(user, request)
     running = next((s for s in request.scans if not s.is_finished), None)
     if running is not None:
         raise IllegalTransition(f"Scan #{running.id} is still {running.state.value}; wait "

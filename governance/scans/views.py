@@ -4,14 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request
 from flask_login import current_user, login_required
 
+from governance.auth import permissions as may
+from governance.database import unit_of_work
 from governance.errors import DomainError, ValidationFailed
-from governance.jobs import enqueue, scan_config
 from governance.scans import services
 from governance.scans.forms import ScanForm
-from governance.web.helpers import paginate, unit_of_work
+from governance.scans.queue import enqueue, scan_config
+from governance.web.helpers import paginate
+from governance.workflow import kinds
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
-from governance.workflow.views import detail_url
 
 bp = Blueprint("scans", __name__)
 
@@ -20,7 +22,7 @@ def scan_panel_context(item: Request) -> dict:
     """What templates/scans/_panel.html needs on a request's page."""
     scan = services.latest_scan(item)
     form = None
-    if services.can_start_scan(item, current_user) and (scan is None or scan.is_finished):
+    if may.start_scan(current_user, item) and (scan is None or scan.is_finished):
         form = ScanForm(formdata=None)
         purl = getattr(getattr(item, "component", None), "purl", "")
         form.source.data = purl if scan is None else ""
@@ -48,7 +50,7 @@ def start(request_id: int):
     else:
         enqueue(scan.id)
         flash(f"Scan #{scan.id} queued. Progress shows below.", "success")
-    return redirect(detail_url(item) + "#scan")
+    return redirect(kinds.detail_url(item) + "#scan")
 
 
 @bp.get("/scans/<int:scan_id>/status")

@@ -1,40 +1,12 @@
-"""Small tools every blueprint's views share: the transaction boundary, role checks,
-form-error placement, pagination and access to the loaded policies."""
+"""Small tools every blueprint's views share: form-error placement, pagination, bounded ids."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-from functools import wraps
-
-from flask import abort, current_app, request
-from flask_login import current_user, login_required
+from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter
 
 from governance.database import MAX_ID, db
 from governance.errors import ValidationFailed
-
-
-@contextmanager
-def unit_of_work():
-    """Commit what the block did, or roll all of it back: nothing is half-saved."""
-    try:
-        yield db.session
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-
-
-def role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
 
 
 def apply_errors(form, error: ValidationFailed) -> None:
@@ -45,14 +17,6 @@ def apply_errors(form, error: ValidationFailed) -> None:
             field.errors = list(field.errors or []) + [message]
         else:
             form.form_errors.append(message)
-
-
-def request_rules():
-    return current_app.extensions["governance.rules"]
-
-
-def license_policy():
-    return current_app.extensions["governance.license_policy"]
 
 
 class IdConverter(IntegerConverter):

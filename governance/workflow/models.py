@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import Team, User
 from governance.database import Base, TimestampMixin, UTCDateTime, db, utcnow
-from governance.workflow.states import State
+from governance.states import State
 
 request_alternatives = Table(
     "request_alternatives",

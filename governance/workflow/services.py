@@ -6,42 +6,23 @@ the boundary commits). Illegal steps raise one of the errors in governance.error
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from governance.audit import services as audit
+from governance.auth import permissions as may
 from governance.auth.models import User
 from governance.auth.roles import Role
 from governance.database import db, get_by_id, utcnow
-from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
+from governance.errors import IllegalTransition, NotFound, StaleObject, ValidationFailed
+from governance.states import QUEUE_STATES, TRANSITIONS, State, Transition
+from governance.workflow import kinds
 from governance.workflow.models import Comment, Request
-from governance.workflow.states import TRANSITIONS, Actor, State, Transition
 
 STALE_MESSAGE = ("This request was changed by someone else since you opened it "
                  "(now: {state}). Reload it to see the changes, then try again.")
-
-
-@dataclass(frozen=True)
-class DecisionRules:
-    """What a request kind adds to the office's decisions (registered by the kind's package).
-
-    check(request, step) -> {field: message}: reasons the decision cannot be taken now;
-    record(request, step, actor) -> dict: called after the state change, in the same
-    transaction, to keep what the decision was based on; returns fields for the audit event."""
-
-    check: Callable[[Request, Transition], dict[str, str]]
-    record: Callable[[Request, Transition, User | None], dict]
-
-
-DECISION_RULES: dict[str, DecisionRules] = {}
-
-
-def register_decision_rules(kind: str, rules: DecisionRules) -> None:
-    DECISION_RULES[kind] = rules
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -53,53 +34,27 @@ def visible_to(user: User):
                Request.team_id.in_(team_ids) if team_ids else False)
 
 
-def can_view(request: Request, user: User) -> bool:
-    return request.state != State.DRAFT or request.is_requester_side(user)
-
-
 def get_for(user: User, request_id: int, model=Request) -> Request:
     """The request if it exists and `user` may see it; NotFound otherwise (drafts stay hidden)."""
     request = get_by_id(model, request_id)
-    if request is None or not can_view(request, user):
+    if request is None:
         raise NotFound("No such request, or you cannot see it.")
+    may.view_request.require(user, request)
     return request
 
 
 def allowed_transitions(request: Request, user: User) -> list[Transition]:
     """The steps `user` may take on `request` now: what the UI offers as buttons."""
-    result = []
-    for transition in TRANSITIONS.values():
-        if request.state in transition.sources:
-            try:
-                _check_actor(request, user, transition)
-            except NotAllowed:
-                continue
-            result.append(transition)
-    return result
+    return [t for t in TRANSITIONS.values()
+            if request.state in t.sources and may.take_step(user, request, t)]
 
 
 # --- the steps ------------------------------------------------------------------------------
 
-def _check_actor(request: Request, user: User, transition: Transition) -> None:
-    if transition.actor == Actor.SYSTEM:
-        raise NotAllowed("Only the app itself takes this step.")
-    if transition.actor == Actor.REQUESTER:
-        if not request.is_requester_side(user):
-            raise NotAllowed("Only the requester and their team can do this.")
-    else:
-        if user.role != Role.OSS_OFFICE:
-            raise NotAllowed("Only the OSS office can do this.")
-        if user.id == request.requester_id:
-            raise NotAllowed("You cannot review or decide your own request.")
-
-
 def check_office_work(request: Request, actor: User, states, doing: str) -> None:
     """The office's own work on a request beside the steps (a waiver, a maturity review):
     only the office, never on its own request, only in `states`."""
-    if actor.role != Role.OSS_OFFICE:
-        raise NotAllowed(f"Only the OSS office can {doing}.")
-    if actor.id == request.requester_id:
-        raise NotAllowed(f"You cannot {doing} on your own request.")
+    may.office_work.require(actor, request, doing)
     if request.state not in states:
         raise IllegalTransition(f"A request that is {request.state.label.lower()} cannot "
                                 f"{doing} now.")
@@ -118,16 +73,17 @@ def flush_or_stale(request: Request) -> None:
         raise StaleObject(STALE_MESSAGE.format(state="changed")) from exc
 
 
-def transition(request: Request, actor: User, name: str, *, expected_version: int | None,
+def transition(request: Request, actor: User, name: str, *, expected_version: int | None = None,
                reason: str = "", conditions: str = "",
                expires_on: date | None = None) -> Request:
-    """Fire the named transition. The public step functions below all come through here."""
+    """Fire the named person's step (TRANSITIONS): what it does beyond moving the state is
+    read from its row; a decision also runs the kind's registered decision rules, and a
+    request whose kind has none cannot be decided (fails closed)."""
     step = TRANSITIONS.get(name)
     if step is None:
         raise IllegalTransition(f"Unknown step “{name}”.")
-    if not can_view(request, actor):
-        raise NotFound("No such request, or you cannot see it.")
-    _check_actor(request, actor, step)
+    may.view_request.require(actor, request)
+    may.take_step.require(actor, request, step)
     check_version(request, expected_version)
     if request.state not in step.sources:
         raise IllegalTransition(
@@ -138,13 +94,13 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     errors = {}
     if step.needs_reason and not reason:
         errors["reason"] = "Give the reason; it is kept on record and shown to the requester."
-    if step.name == "approve_with_conditions" and not conditions:
+    if step.needs_conditions and not conditions:
         errors["conditions"] = "State the conditions of this approval."
     if expires_on is not None and expires_on <= date.today():
         errors["expires_on"] = "The expiry date must be in the future."
     if step.target == State.SUBMITTED:
         errors.update(request.missing_for_submission())
-    kind_rules = DECISION_RULES.get(request.kind) if step.is_decision else None
+    kind_rules = kinds.kind_of(request.kind).decision_rules if step.is_decision else None
     if kind_rules is not None:
         errors.update(kind_rules.check(request, step))
     if errors:
@@ -155,19 +111,19 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     now = utcnow()
     if step.target == State.SUBMITTED:
         request.submitted_at = now
-    if step.name == "start_review" and request.reviewer_id is None:
+    if step.claims_review and request.reviewer_id is None:
         request.reviewer_id = actor.id
     if step.is_decision:
         request.decided_at, request.decided_by_id = now, actor.id
         request.decision_reason = reason
-        request.conditions = conditions if step.name == "approve_with_conditions" else ""
-        request.approval_expires_on = expires_on if step.target != State.REJECTED else None
+        request.conditions = conditions if step.needs_conditions else ""
+        request.approval_expires_on = expires_on if step.approves else None
     after = {"state": request.state.value}
     if reason:
         after["reason"] = reason
-    if conditions and step.name == "approve_with_conditions":
+    if conditions and step.needs_conditions:
         after["conditions"] = conditions
-    if expires_on and step.is_decision and step.target != State.REJECTED:
+    if expires_on and step.is_decision and step.approves:
         after["expires_on"] = expires_on.isoformat()
     if kind_rules is not None:
         # Reading what to record must not flush the state change early: its UPDATE is what
@@ -196,54 +152,14 @@ def reopen(request: Request, *, reason: str) -> Request:
     return request
 
 
-def submit(request, actor, *, expected_version=None):
-    return transition(request, actor, "submit", expected_version=expected_version)
-
-
-def resubmit(request, actor, *, expected_version=None):
-    return transition(request, actor, "resubmit", expected_version=expected_version)
-
-
-def withdraw(request, actor, *, expected_version=None, reason=""):
-    return transition(request, actor, "withdraw", expected_version=expected_version,
-                      reason=reason)
-
-
-def start_review(request, actor, *, expected_version=None):
-    return transition(request, actor, "start_review", expected_version=expected_version)
-
-
-def approve(request, actor, *, reason, expected_version=None, expires_on=None):
-    return transition(request, actor, "approve", expected_version=expected_version,
-                      reason=reason, expires_on=expires_on)
-
-
-def approve_with_conditions(request, actor, *, reason, conditions, expected_version=None,
-                            expires_on=None):
-    return transition(request, actor, "approve_with_conditions",
-                      expected_version=expected_version, reason=reason,
-                      conditions=conditions, expires_on=expires_on)
-
-
-def reject(request, actor, *, reason, expected_version=None):
-    return transition(request, actor, "reject", expected_version=expected_version,
-                      reason=reason)
-
-
-def request_changes(request, actor, *, reason, expected_version=None):
-    return transition(request, actor, "request_changes", expected_version=expected_version,
-                      reason=reason)
-
-
 def assign_reviewer(request: Request, actor: User, reviewer: User | None, *,
                     expected_version: int | None = None) -> Request:
-    if actor.role != Role.OSS_OFFICE:
-        raise NotAllowed("Only the OSS office assigns reviewers.")
+    may.work_the_queue.require(actor)
     check_version(request, expected_version)
     if not request.state.is_open:
         raise IllegalTransition("Reviewers can only be assigned to open requests.")
     if reviewer is not None:
-        if reviewer.role != Role.OSS_OFFICE or not reviewer.active:
+        if not reviewer.is_office or not reviewer.active:
             raise ValidationFailed(
                 {"reviewer": "The reviewer must be an active OSS office member."})
         if reviewer.id == request.requester_id:
@@ -260,8 +176,7 @@ def assign_reviewer(request: Request, actor: User, reviewer: User | None, *,
 
 
 def add_comment(request: Request, actor: User, body: str) -> Comment:
-    if not can_view(request, actor):
-        raise NotFound("No such request, or you cannot see it.")
+    may.view_request.require(actor, request)
     body = (body or "").strip()
     if not body:
         raise ValidationFailed({"body": "Write a comment first."})
@@ -284,7 +199,7 @@ def office_members() -> list[User]:
 
 def queue_query(user: User, which: str = "all"):
     """The office's review queue: submitted and in-review requests, oldest first."""
-    query = select(Request).where(Request.state.in_([State.SUBMITTED, State.IN_REVIEW]))
+    query = select(Request).where(Request.state.in_(QUEUE_STATES))
     if which == "mine":
         query = query.where(Request.reviewer_id == user.id)
     elif which == "unassigned":

@@ -1,48 +1,27 @@
 """Pages every request kind shares: the review queue, steps, reviewer, comments."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from governance.audit import services as audit
-from governance.auth.roles import Role
+from governance.auth import permissions as may
+from governance.auth.permissions import requires
+from governance.database import unit_of_work
 from governance.errors import DomainError, IllegalTransition, StaleObject, ValidationFailed
+from governance.states import PERSON_TRANSITIONS
 from governance.web.forms import choices
-from governance.web.helpers import apply_errors, paginate, role_required, unit_of_work
-from governance.workflow import services
+from governance.web.helpers import apply_errors, paginate
+from governance.workflow import kinds, services
 from governance.workflow.forms import AssignForm, CommentForm, TransitionForm
 from governance.workflow.models import Request
-from governance.workflow.states import PERSON_TRANSITIONS
 
 bp = Blueprint("workflow", __name__)
-
-@dataclass(frozen=True)
-class KindPages:
-    """How the shared views reach a request kind's own page."""
-
-    detail_endpoint: str
-    # render(item, **panel_overrides) -> the kind's detail page as a response body.
-    render_detail: Callable
-
-
-KIND_PAGES: dict[str, KindPages] = {}
-
-
-def register_kind_pages(kind: str, detail_endpoint: str, render_detail: Callable) -> None:
-    KIND_PAGES[kind] = KindPages(detail_endpoint, render_detail)
-
-
-def detail_url(item: Request) -> str:
-    return url_for(KIND_PAGES[item.kind].detail_endpoint, request_id=item.id)
-
 
 def _candidates(item: Request) -> list[Request]:
     """Every visible request linked to this one as an alternative, in either direction."""
     linked = {r.id: r for r in item.alternatives + item.alternative_of}
-    return [r for r in linked.values() if services.can_view(r, current_user)]
+    return [r for r in linked.values() if may.view_request(current_user, r)]
 
 
 def workflow_panel_context(item: Request, *, transition_form: TransitionForm | None = None,
@@ -55,7 +34,7 @@ def workflow_panel_context(item: Request, *, transition_form: TransitionForm | N
     if transition_form is None:
         transition_form = TransitionForm(formdata=None, lock_version=item.version)
     assign_form = None
-    if current_user.role == Role.OSS_OFFICE and item.state.is_open:
+    if may.work_the_queue(current_user) and item.state.is_open:
         assign_form = AssignForm(formdata=None, lock_version=item.version,
                                  reviewer=item.reviewer_id or 0)
         assign_form.reviewer.choices = choices([(0, "— nobody —")] + [
@@ -69,13 +48,13 @@ def workflow_panel_context(item: Request, *, transition_form: TransitionForm | N
 
 
 def _render_again(item: Request, status: int, **panel):
-    return KIND_PAGES[item.kind].render_detail(item, **panel), status
+    return kinds.render_detail(item, **panel), status
 
 
 @bp.get("/requests/<int:request_id>")
 @login_required
 def show(request_id: int):
-    return redirect(detail_url(services.get_for(current_user, request_id)))
+    return redirect(kinds.detail_url(services.get_for(current_user, request_id)))
 
 
 @bp.post("/requests/<int:request_id>/step/<name>")
@@ -115,11 +94,11 @@ def step(request_id: int, name: str):
         flash(exc.message, "danger")
     else:
         flash(f"{label}: done.", "success")
-    return redirect(detail_url(item))
+    return redirect(kinds.detail_url(item))
 
 
 @bp.post("/requests/<int:request_id>/reviewer")
-@role_required(Role.OSS_OFFICE)
+@requires(may.work_the_queue)
 def assign(request_id: int):
     item = services.get_for(current_user, request_id)
     form = AssignForm()
@@ -127,7 +106,7 @@ def assign(request_id: int):
                                                  for u in services.office_members()])
     if not form.validate():
         flash("Choose a reviewer from the list.", "danger")
-        return redirect(detail_url(item))
+        return redirect(kinds.detail_url(item))
     reviewer = next((u for u in services.office_members() if u.id == form.reviewer.data), None)
     try:
         with unit_of_work():
@@ -139,7 +118,7 @@ def assign(request_id: int):
         flash(exc.message, "danger")
     else:
         flash("Reviewer updated.", "success")
-    return redirect(detail_url(item))
+    return redirect(kinds.detail_url(item))
 
 
 @bp.post("/requests/<int:request_id>/comments")
@@ -155,16 +134,16 @@ def comment(request_id: int):
             apply_errors(form, exc)
         else:
             flash("Comment added.", "success")
-            return redirect(detail_url(item) + "#comments")
+            return redirect(kinds.detail_url(item) + "#comments")
     return _render_again(item, 422, comment_form=form)
 
 
 @bp.get("/queue")
-@role_required(Role.OSS_OFFICE)
+@requires(may.work_the_queue)
 def queue():
     which = request.args.get("which", "all")
     if which not in ("all", "mine", "unassigned"):
         which = "all"
     page = paginate(services.queue_query(current_user, which))
     return render_template("workflow/queue.html", page=page, which=which,
-                           detail_url=detail_url)
+                           detail_url=kinds.detail_url)

@@ -10,8 +10,8 @@ from governance.auth.roles import Role
 from governance.components.models import Component
 from governance.database import db
 from governance.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 
 

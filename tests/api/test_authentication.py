@@ -7,8 +7,8 @@ from sqlalchemy import select
 from governance.auth import services as auth
 from governance.auth.models import ApiToken
 from governance.database import db
+from governance.states import State
 from governance.workflow.models import Request
-from governance.workflow.states import State
 from tests import factories as f
 from tests.api.helpers import API, Api, assert_error, new_request, stored
 

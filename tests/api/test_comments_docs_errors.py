@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.api.helpers import API, actions, assert_error, new_request, stored
 

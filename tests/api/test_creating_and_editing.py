@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from governance.audit.models import AuditEvent
 from governance.database import db
+from governance.states import State
 from governance.workflow.models import Request
-from governance.workflow.states import State
 from tests import factories as f
 from tests.api.helpers import actions, assert_error, ids, new_request, stored
 

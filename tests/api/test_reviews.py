@@ -3,26 +3,27 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from governance import policies
 from governance.database import db
 from governance.license_review import waivers
 from governance.maturity_review import services as maturity
 from governance.maturity_review.services import CriterionScore
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 from tests.api.helpers import Api, assert_error
 from tests.license_review.helpers import scanned_request
 
 
 def test_the_review_of_a_request_approved_through_a_waiver(client, app):
-    policy = app.extensions["governance.license_policy"]
+    policy = policies.loaded(app).license_policy
     item, engineer, office = scanned_request("gpl-3.0", context="distributed")
     waiver = waivers.grant(item, office, waivers.WaiverInput(
         "PATENT_GRANT_EXCEPTION", "Covered by the patent pool agreement.",
         date.today() + timedelta(days=60)), policy)
     maturity.save(item, office, [CriterionScore("users", 4)],
-                  app.extensions["governance.maturity"], policy)
-    workflow.approve(item, office, reason="Covered.")
+                  policies.loaded(app).maturity, policy)
+    workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
 
     response = Api(client, engineer).get(f"/requests/{item.id}/review")

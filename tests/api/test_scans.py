@@ -9,7 +9,7 @@ from governance.auth import services as auth
 from governance.auth.roles import Role
 from governance.database import db
 from governance.scans.models import ScanState
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.api.helpers import assert_error
 from tests.jobs.helpers import wait_for_scan
@@ -66,8 +66,8 @@ def test_starting_a_scan_is_checked_before_anything_is_queued(client, setup):
 
 
 def test_scans_of_hidden_drafts_stay_hidden(client, setup, tmp_path):
-    from governance.jobs import scan_config
     from governance.scans import services
+    from governance.scans.queue import scan_config
 
     _, draft, tokens = setup
     scan = services.start_scan(draft, draft.requester, scan_config(),

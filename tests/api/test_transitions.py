@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from governance.workflow.states import PERSON_TRANSITIONS, State
+from governance import policies
+from governance.states import PERSON_TRANSITIONS, State
 from tests import factories as f
 from tests.api.helpers import actions, assert_error, new_request, stored
 
@@ -48,7 +49,7 @@ def test_full_lifecycle_over_the_api(app, api, people):
     events = engineer.events(rid)
     assert actions(events) == ["created", "submitted", "review_started",
                                "approved_with_conditions"]
-    policy = app.extensions["governance.license_policy"]
+    policy = policies.loaded(app).license_policy
     # Not scanned: no license verdict, but the policy it was decided under is on record.
     assert events[-1]["after"] == {"state": "approved_with_conditions",
                                    "reason": "Well maintained.",

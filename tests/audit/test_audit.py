@@ -11,7 +11,7 @@ from governance.audit import services as audit
 from governance.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from governance.auth.roles import Role
 from governance.database import db
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 
 

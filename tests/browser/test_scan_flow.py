@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from governance.jobs.embedded import runner_for
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.browser.test_request_flow import sign_in
 from tests.scans.archives import tar_gz, tiny_package_files

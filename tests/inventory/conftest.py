@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from governance import policies
 from governance.auth.roles import Role
 from governance.database import db
 from governance.inventory import services as inventory
 from governance.scans.models import Scan, ScanState
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.sbom.conftest import npm_offline  # noqa: F401 - a session fixture used here too
 
@@ -44,4 +45,4 @@ def world(rules):
 
 @pytest.fixture
 def policy(app):
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from governance.adoption.models import AdoptionRequest
 from governance.auth.roles import Role
+from governance.components.models import Product
 from governance.database import db
-from governance.inventory.models import Product
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.inventory.conftest import approved
 

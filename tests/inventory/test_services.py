@@ -12,7 +12,7 @@ from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import NotAllowed, ValidationFailed
 from governance.inventory import services as inventory
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.inventory.conftest import approved
 

@@ -16,11 +16,11 @@ from governance.audit import services as audit
 from governance.auth.models import User
 from governance.auth.roles import Role
 from governance.database import db
-from governance.jobs import enqueue, scan_config
 from governance.scans import services
 from governance.scans.models import ScanFile, ScanState
+from governance.scans.queue import enqueue, scan_config
+from governance.states import State
 from governance.workflow.models import Request
-from governance.workflow.states import State
 from tests import factories as f
 from tests.jobs.helpers import ROOT, children_of, tail, wait_for_scan, wait_until_gone
 from tests.scans.archives import tar_gz, tiny_package_files

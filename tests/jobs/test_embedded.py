@@ -6,10 +6,10 @@ import io
 from datetime import timedelta
 
 from governance.database import db, utcnow
-from governance.jobs import enqueue, scan_config
 from governance.jobs.embedded import runner_for
 from governance.scans import services
 from governance.scans.models import ScanState
+from governance.scans.queue import enqueue, scan_config
 from tests.jobs.helpers import wait_for_scan
 from tests.scans.archives import tar_gz, tiny_package_files
 

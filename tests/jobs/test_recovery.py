@@ -11,9 +11,9 @@ import sys
 from sqlalchemy import func, select
 
 from governance.database import db
-from governance.jobs import scan_config
 from governance.scans import services
 from governance.scans.models import FileResult, ScanFile, ScanState
+from governance.scans.queue import scan_config
 from tests.jobs.helpers import ROOT, children_of, read_scan, tail, wait_for_scan, wait_until_gone
 from tests.scans.archives import tar_gz
 
@@ -24,7 +24,7 @@ JOB = """
 import sys
 
 from governance import create_app
-from governance.jobs import scan_config
+from governance.scans.queue import scan_config
 from governance.scanning.workers import ScanWorkerPool
 from governance.scans import services
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from governance.auth.roles import Role
 from governance.database import db
 from governance.scans.models import Scan, ScanState
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 
 
@@ -20,6 +20,6 @@ def scanned_request(declared: str | None, *, context: str = "distributed",
     db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary={
         "declared_license_expression": declared, "detected": [], "health": health or []}))
     if state != State.SUBMITTED:
-        workflow.start_review(item, office)
+        workflow.transition(item, office, "start_review")
     db.session.commit()
     return item, engineer, office

@@ -6,19 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from governance import policies
 from governance.auth.roles import Role
 from governance.database import db
 from governance.license_review.policy_diff import diff_verdicts
 from governance.licensing.policy import load_policy_text
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 from tests.license_review.helpers import scanned_request
 
 
 @pytest.fixture
 def policy(app):
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy
 
 
 def _loosened(policy) -> str:
@@ -94,17 +95,17 @@ def test_the_cli_prints_the_flips_and_exits_1(runner, policy, tmp_path):
 def test_a_decision_keeps_its_verdict_and_says_when_the_policy_changed_since(client, app,
                                                                              policy):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
-    workflow.reject(item, office, reason="Copyleft in a shipped product.")
+    workflow.transition(item, office, "reject", reason="Copyleft in a shipped product.")
     db.session.commit()
     f.login(client, office.username)
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert "Recorded with the decision" in page and "older license policy" not in page
-    app.extensions["governance.license_policy"] = load_policy_text(
+    policies.loaded(app).license_policy = load_policy_text(
         _loosened(policy), policy.contexts)
     try:
         page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     finally:
-        app.extensions["governance.license_policy"] = policy
+        policies.loaded(app).license_policy = policy
     assert "DENY" in page  # the recorded verdict, not today's
     assert "older license policy (version 1" in page
     assert "it would be\n        <strong>review</strong>" in page

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import pytest
 
+from governance import policies
 from governance.auth.roles import Role
 from governance.database import db
 from governance.license_review.services import verdict_for
 from governance.scans.models import Scan, ScanState
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 
 
 @pytest.fixture
 def policy(app):
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy
 
 
 def _request_with_scan(context, declared, detected, state=ScanState.SUCCEEDED):

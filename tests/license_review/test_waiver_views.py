@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from governance.database import db
 from governance.license_review.models import Waiver
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.license_review.helpers import scanned_request
 

@@ -6,14 +6,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from governance import policies
 from governance.audit.models import AuditEvent
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
 from governance.license_review import waivers
 from governance.license_review.models import RecordedVerdict, Waiver
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 from tests.license_review.helpers import scanned_request
 
@@ -22,7 +23,7 @@ TODAY = date.today()
 
 @pytest.fixture
 def policy(app):
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy
 
 
 def _waiver(item, office, policy, days=30, code="LICENSE_ACQUIRED_EXCEPTION"):
@@ -55,7 +56,7 @@ def test_a_deny_cannot_be_approved_without_a_waiver(policy, step):
 
 def test_a_deny_can_still_be_rejected_and_the_verdict_is_recorded(policy):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
-    workflow.reject(item, office, reason="Copyleft in a shipped product.")
+    workflow.transition(item, office, "reject", reason="Copyleft in a shipped product.")
     db.session.commit()
     recorded = db.session.scalars(select(RecordedVerdict)).one()
     assert (recorded.verdict, recorded.occasion, recorded.context) == (
@@ -67,7 +68,7 @@ def test_a_deny_can_still_be_rejected_and_the_verdict_is_recorded(policy):
 def test_with_a_waiver_the_deny_is_approved_and_the_waiver_recorded(policy):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
     waiver = _waiver(item, office, policy)
-    workflow.approve(item, office, reason="Covered by the purchased license.")
+    workflow.transition(item, office, "approve", reason="Covered by the purchased license.")
     db.session.commit()
     assert item.state == State.APPROVED
     recorded = db.session.scalars(select(RecordedVerdict)).one()
@@ -81,7 +82,7 @@ def test_with_a_waiver_the_deny_is_approved_and_the_waiver_recorded(policy):
 def test_allowed_and_review_verdicts_need_no_waiver(policy):
     for declared in ("mit", "mpl-2.0"):
         item, _, office = scanned_request(declared, context="distributed")
-        workflow.approve(item, office, reason="Fine.")
+        workflow.transition(item, office, "approve", reason="Fine.")
         db.session.commit()
         assert item.state == State.APPROVED
         with pytest.raises(ValidationFailed) as caught:
@@ -102,7 +103,7 @@ def test_a_waiver_covers_only_the_expression_it_was_granted_for(policy):
     db.session.commit()
     db.session.refresh(item)
     with pytest.raises(ValidationFailed) as caught:
-        workflow.approve(item, office, reason="Needed.")
+        workflow.transition(item, office, "approve", reason="Needed.")
     assert "AGPL-3.0-only" in caught.value.errors["waiver"]
 
 
@@ -145,7 +146,7 @@ def test_only_the_office_grants_waivers_and_never_on_its_own_request(policy):
 
 def test_no_waiver_on_a_withdrawn_or_rejected_request(policy):
     item, engineer, office = scanned_request("gpl-3.0", context="distributed")
-    workflow.reject(item, office, reason="No.")
+    workflow.transition(item, office, "reject", reason="No.")
     db.session.commit()
     with pytest.raises(IllegalTransition):
         waivers.grant(item, office, waivers.WaiverInput(
@@ -155,7 +156,7 @@ def test_no_waiver_on_a_withdrawn_or_rejected_request(policy):
 def test_an_expired_waiver_sends_the_approval_back_to_review(policy):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
     waiver = _waiver(item, office, policy, days=10)
-    workflow.approve(item, office, reason="Covered.")
+    workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
     # Nothing happens while it is valid, including on its last day.
     assert waivers.lapse_expired(TODAY + timedelta(days=10)) == []
@@ -171,14 +172,14 @@ def test_an_expired_waiver_sends_the_approval_back_to_review(policy):
     assert waivers.lapse_expired(TODAY + timedelta(days=12)) == []
     # And the approval is not possible again until a new waiver exists.
     with pytest.raises(ValidationFailed) as caught:
-        workflow.approve(item, office, reason="Again.")
+        workflow.transition(item, office, "approve", reason="Again.")
     assert "waiver" in caught.value.errors
 
 
 def test_a_second_active_waiver_keeps_the_approval(policy):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
     _waiver(item, office, policy, days=10)
-    workflow.approve(item, office, reason="Covered.")
+    workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
     _waiver(item, office, policy, days=300)  # renewed before the first expires
     waivers.lapse_expired(TODAY + timedelta(days=11))
@@ -189,7 +190,7 @@ def test_a_second_active_waiver_keeps_the_approval(policy):
 def test_an_expired_waiver_of_a_rejected_request_only_lapses(policy):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
     _waiver(item, office, policy, days=10)
-    workflow.reject(item, office, reason="Changed our mind.")
+    workflow.transition(item, office, "reject", reason="Changed our mind.")
     db.session.commit()
     assert len(waivers.lapse_expired(TODAY + timedelta(days=11))) == 1
     db.session.commit()
@@ -198,7 +199,7 @@ def test_an_expired_waiver_of_a_rejected_request_only_lapses(policy):
 
 def test_people_cannot_take_the_apps_own_reopen_step(policy):
     item, engineer, office = scanned_request("mit", context="distributed")
-    workflow.approve(item, office, reason="Fine.")
+    workflow.transition(item, office, "approve", reason="Fine.")
     db.session.commit()
     for who in (engineer, office):
         with pytest.raises(NotAllowed):
@@ -227,7 +228,7 @@ def test_the_list_filters_by_status_and_search(policy):
 def test_flask_waivers_lapse_and_list_from_cron(policy, runner):
     item, _, office = scanned_request("gpl-3.0", context="distributed")
     waiver = _waiver(item, office, policy, days=10)
-    workflow.approve(item, office, reason="Covered.")
+    workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
     listed = runner.invoke(args=["waivers", "list"])
     assert listed.exit_code == 0 and "LICENSE_ACQUIRED_EXCEPTION" in listed.output

@@ -5,13 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from governance import policies
+
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policies" / "license-policy.yaml"
 CONTEXTS = ("internal", "saas", "distributed", "distributed-modified")
 
 
 @pytest.fixture
 def policy(app):
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 
+from governance import policies
 from governance.licensing.expressions import ExpressionError, parse
 from governance.licensing.policy import (
     Evaluation,
@@ -208,7 +209,7 @@ def test_the_default_policy_is_valid_and_covers_every_category_and_context(polic
 
 
 def test_the_app_loads_the_policy_at_start_up(app):
-    assert app.extensions["governance.license_policy"].path == str(POLICY_FILE)
+    assert policies.loaded(app).license_policy.path == str(POLICY_FILE)
 
 
 def test_an_unknown_verdict_word_is_refused_on_its_line(policy_copy):

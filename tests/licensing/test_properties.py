@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from governance import policies
 from governance.licensing.expressions import ExpressionError, parse, render
 from governance.licensing.policy import VERDICTS, Evaluation, EvaluationError, evaluate
 from governance.licensing.policy import evaluate_text as evaluate_text_
@@ -48,7 +49,7 @@ token_soup = st.lists(
 @pytest.fixture(scope="module")
 def policy(app):
     # Module-scoped: Hypothesis runs many inputs per test call; the policy is immutable.
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy
 
 
 @pytest.fixture(scope="module")

@@ -4,26 +4,27 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from governance import policies
 from governance.audit.models import AuditEvent
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, NotAllowed, StaleObject, ValidationFailed
 from governance.maturity_review import services
 from governance.maturity_review.services import CriterionScore
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 from tests.license_review.helpers import scanned_request
 
 
 @pytest.fixture
 def criteria(app):
-    return app.extensions["governance.maturity"]
+    return policies.loaded(app).maturity
 
 
 @pytest.fixture
 def policy(app):
-    return app.extensions["governance.license_policy"]
+    return policies.loaded(app).license_policy
 
 
 def _all(score, **notes):
@@ -120,7 +121,7 @@ def test_only_the_office_reviews_and_not_its_own_request(criteria, policy):
 def test_the_decision_freezes_the_review(criteria, policy):
     item, _, office = scanned_request("mit")
     services.save(item, office, _all(4), criteria, policy)
-    workflow.approve(item, office, reason="Mature.")
+    workflow.transition(item, office, "approve", reason="Mature.")
     db.session.commit()
     with pytest.raises(IllegalTransition, match="frozen"):
         services.save(item, office, _all(1, users="no"), criteria, policy)

@@ -75,7 +75,7 @@ def test_a_decided_request_shows_its_frozen_review(client):
     item, _, office = scanned_request("mit")
     f.login(client, office.username)
     client.post(f"/adoption/{item.id}/maturity", data=_scores(users=4, maintenance=4))
-    workflow.approve(item, office, reason="Fine.")
+    workflow.transition(item, office, "approve", reason="Fine.")
     db.session.commit()
     page = client.get(f"/adoption/{item.id}/maturity").get_data(as_text=True)
     assert "Save the review" not in page and "Score: <strong>4</strong>" in page

@@ -11,10 +11,10 @@ from governance.audit import services as audit
 from governance.auth.roles import Role
 from governance.database import db, utcnow
 from governance.errors import IllegalTransition, NotAllowed, ValidationFailed
-from governance.jobs import scan_config
 from governance.scans import services
 from governance.scans.models import FileResult, Scan, ScanFile, ScanState
-from governance.workflow.states import State
+from governance.scans.queue import scan_config
+from governance.states import State
 from tests import factories as f
 from tests.scans.archives import tar_gz, tiny_package_files
 

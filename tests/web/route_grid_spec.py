@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from governance.workflow.states import TRANSITIONS, Actor
+from governance.states import TRANSITIONS, Actor
 
 if TYPE_CHECKING:
     from tests.web.test_route_grid import Case

@@ -6,7 +6,7 @@ import pytest
 from governance.adoption.models import AdoptionRequest
 from governance.auth.roles import Role
 from governance.database import db
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 
 FORM = {
@@ -68,7 +68,7 @@ def test_an_edit_that_lost_the_race_keeps_what_was_typed(client, people):
     item = f.request_in(State.SUBMITTED, people["erin"], people["team"])
     old_version = item.version
     from governance.workflow import services as workflow
-    workflow.start_review(item, people["olga"])
+    workflow.transition(item, people["olga"], "start_review")
     db.session.commit()
     f.login(client, "erin")
     response = client.post(f"/adoption/{item.id}/edit", data=dict(

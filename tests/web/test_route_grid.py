@@ -22,10 +22,10 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 import governance
+from governance import policies
 from governance.audit.models import AuditEvent
 from governance.auth import services as auth
 from governance.auth.models import ApiToken, LoginSession
@@ -34,8 +34,8 @@ from governance.database import db
 from governance.inventory import services as inventory
 from governance.inventory.models import SbomImport
 from governance.scans.models import Scan, ScanFile, ScanState
+from governance.states import TRANSITIONS, State
 from governance.workflow.models import Comment, Request
-from governance.workflow.states import TRANSITIONS, State
 from tests import factories as f
 from tests.web.route_grid_spec import (
     ADMIN,
@@ -94,7 +94,7 @@ def world():
     db.session.add(w.scan_file)
     w.product = inventory.save_product(None, None, name="Team A's console", team_id=team_a.id,
                                        usage_context="distributed", description="",
-                                       rules=current_app.extensions["governance.rules"])
+                                       rules=policies.request_rules())
     w.sbom_import = SbomImport(product=w.product, filename="bom.json", format="cyclonedx-json",
                                context="distributed", policy_digest="0" * 64, components=[],
                                counts={}, imported_by=engineer)

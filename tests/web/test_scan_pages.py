@@ -8,7 +8,7 @@ from sqlalchemy import select
 from governance.auth.roles import Role
 from governance.database import db
 from governance.scans.models import Scan, ScanFile, ScanState
-from governance.workflow.states import State
+from governance.states import State
 from tests import factories as f
 from tests.jobs.helpers import wait_for_scan
 from tests.scans.archives import tar_gz, tiny_package_files

@@ -12,8 +12,8 @@ from governance.auth.models import User
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import StaleObject
+from governance.states import State
 from governance.workflow import services as workflow
-from governance.workflow.states import State
 from tests import factories as f
 
 
@@ -26,9 +26,9 @@ def _decide_in_own_session(app, request_id, user_id, decision, barrier, results)
         barrier.wait()
         try:
             if decision == "approve":
-                workflow.approve(item, actor, reason="Fine.", expected_version=seen)
+                workflow.transition(item, actor, "approve", reason="Fine.", expected_version=seen)
             else:
-                workflow.reject(item, actor, reason="No.", expected_version=seen)
+                workflow.transition(item, actor, "reject", reason="No.", expected_version=seen)
             db.session.commit()
             results[decision] = "won"
         except Exception as exc:  # noqa: BLE001 - kept, so the assertion names what went wrong
@@ -102,7 +102,7 @@ def test_the_database_refuses_a_lost_update_even_without_a_version_check(app):
         other.get(AdoptionRequest, item.id).decision_reason = "changed elsewhere"
         other.commit()
     try:
-        workflow.approve(stale, office, reason="Fine.")  # no expected_version given
+        workflow.transition(stale, office, "approve", reason="Fine.")  # no expected_version given
     except StaleObject:
         db.session.rollback()
     else:

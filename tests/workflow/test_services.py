@@ -9,8 +9,8 @@ from governance.audit import services as audit
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
+from governance.states import PERSON_TRANSITIONS, TRANSITIONS, Actor, State
 from governance.workflow import services as workflow
-from governance.workflow.states import PERSON_TRANSITIONS, TRANSITIONS, Actor, State
 from tests import factories as f
 
 STEP_ARGS = {"reason": "Because.", "conditions": "Keep the notice."}
@@ -121,7 +121,7 @@ def test_an_office_member_never_decides_their_own_request(people, name):
     db.session.commit()
     item = f.request_in(State.SUBMITTED, office, people["team"])
     if name != "start_review":
-        workflow.start_review(item, people["office2"])
+        workflow.transition(item, people["office2"], "start_review")
         db.session.commit()
     with pytest.raises(NotAllowed, match="your own"):
         _fire(item, office, name)
@@ -140,14 +140,16 @@ def test_decisions_need_a_reason(people, name):
 def test_approval_with_conditions_needs_conditions(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     with pytest.raises(ValidationFailed) as caught:
-        workflow.approve_with_conditions(item, people["office"], reason="ok", conditions=" ")
+        workflow.transition(item, people["office"], "approve_with_conditions", reason="ok",
+                            conditions=" ")
     assert "conditions" in caught.value.errors
 
 
 def test_approval_records_reason_expiry_and_decider(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     expiry = date.today() + timedelta(days=90)
-    workflow.approve(item, people["office"], reason="Permissive and mature.", expires_on=expiry)
+    workflow.transition(item, people["office"], "approve", reason="Permissive and mature.",
+                        expires_on=expiry)
     db.session.commit()
     assert item.decision_reason == "Permissive and mature."
     assert item.approval_expires_on == expiry
@@ -160,7 +162,7 @@ def test_approval_records_reason_expiry_and_decider(people):
 def test_an_expiry_in_the_past_is_refused(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     with pytest.raises(ValidationFailed) as caught:
-        workflow.approve(item, people["office"], reason="ok",
+        workflow.transition(item, people["office"], "approve", reason="ok",
                          expires_on=date.today() - timedelta(days=1))
     assert "expires_on" in caught.value.errors
 
@@ -169,7 +171,7 @@ def test_submitting_needs_required_answers_and_justification(people, rules):
     item = f.request_in(State.DRAFT, people["requester"], people["team"], answers={},
                         justification="")
     with pytest.raises(ValidationFailed) as caught:
-        workflow.submit(item, people["requester"])
+        workflow.transition(item, people["requester"], "submit")
     assert "justification" in caught.value.errors
     assert "q_production-users" in caught.value.errors
     db.session.rollback()
@@ -179,16 +181,16 @@ def test_submitting_needs_required_answers_and_justification(people, rules):
 def test_a_stale_version_is_refused_and_nothing_changes(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     seen = item.version
-    workflow.request_changes(item, people["office"], reason="Details please.",
+    workflow.transition(item, people["office"], "request_changes", reason="Details please.",
                              expected_version=seen)
     db.session.commit()
     with pytest.raises(StaleObject):
-        workflow.approve(item, people["office2"], reason="ok", expected_version=seen)
+        workflow.transition(item, people["office2"], "approve", reason="ok", expected_version=seen)
 
 
 def test_start_review_assigns_the_reviewer_when_none(people):
     item = f.request_in(State.SUBMITTED, people["requester"], people["team"])
-    workflow.start_review(item, people["office"])
+    workflow.transition(item, people["office"], "start_review")
     assert item.reviewer_id == people["office"].id
 
 

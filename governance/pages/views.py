@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from governance.adoption import services as adoption
-from governance.auth.roles import Role
+from governance.auth import permissions as may
 from governance.database import db
+from governance.states import State
 from governance.workflow import services as workflow
 from governance.workflow.models import Request
-from governance.workflow.states import State
 
 bp = Blueprint("main", __name__)
 
@@ -27,7 +27,7 @@ def home():
         .limit(8)
     ).all()
     queue = []
-    if current_user.role == Role.OSS_OFFICE:
+    if may.work_the_queue(current_user):
         queue = db.session.scalars(workflow.queue_query(current_user, "all").limit(8)).all()
     return render_template("home.html", counts=counts, mine=mine, queue=queue, State=State)
 

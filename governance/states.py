@@ -1,7 +1,8 @@
 """The states every reviewable request moves through, and which named transition goes where.
 
-Pure: no Flask, no database. Adoption requests use it today; GitHub organization requests and
-funding proposals reuse the same machine with their own fields.
+Pure: no Flask, no database, so the pure core (compliance) reads the same vocabulary as the
+workflow. What a step does beyond moving state (needs a reason or conditions, is a decision,
+claims the review) is data on its Transition row; the workflow service reads it, never a name.
 """
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ class State(str, enum.Enum):
     def is_decided(self) -> bool:
         return self in DECIDED_STATES
 
+    @property
+    def is_approved(self) -> bool:
+        return self in APPROVED_STATES
+
+    @property
+    def tone(self) -> str:
+        """How the state reads at a glance (a badge's colour): see web.badges.TONES."""
+        return STATE_TONES[self]
+
 
 STATE_LABELS = {
     State.DRAFT: "Draft",
@@ -43,8 +53,18 @@ STATE_LABELS = {
     State.WITHDRAWN: "Withdrawn",
 }
 
+STATE_TONES = {
+    State.DRAFT: "neutral", State.SUBMITTED: "active", State.IN_REVIEW: "info",
+    State.APPROVED: "positive", State.APPROVED_WITH_CONDITIONS: "positive",
+    State.REJECTED: "negative", State.CHANGES_REQUESTED: "attention", State.WITHDRAWN: "closed",
+}
+
+# "Approved" is these two states, everywhere: decisions, inventory, waivers, the gate.
+APPROVED_STATES = frozenset({State.APPROVED, State.APPROVED_WITH_CONDITIONS})
 OPEN_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED})
-DECIDED_STATES = frozenset({State.APPROVED, State.APPROVED_WITH_CONDITIONS, State.REJECTED})
+# The office's queue: waiting for or under review.
+QUEUE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW})
+DECIDED_STATES = APPROVED_STATES | {State.REJECTED}
 # States whose fields the requester may still change.
 EDITABLE_STATES = frozenset({State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED})
 
@@ -68,7 +88,16 @@ class Transition:
     # The event recorded in the audit trail ("submitted", "approved", ...).
     event: str
     needs_reason: bool = False
+    # A decision stamps decided_at/by, keeps the reason and runs the kind's decision rules.
     is_decision: bool = False
+    # Approvals with conditions must state them.
+    needs_conditions: bool = False
+    # Starting the review makes the actor the reviewer when nobody is assigned yet.
+    claims_review: bool = False
+
+    @property
+    def approves(self) -> bool:
+        return self.target in APPROVED_STATES
 
 
 def _t(name, label, sources, target, actor, event, **kw) -> Transition:
@@ -85,17 +114,17 @@ TRANSITIONS: dict[str, Transition] = {
            {State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED},
            State.WITHDRAWN, Actor.REQUESTER, "withdrawn"),
         _t("start_review", "Start review", {State.SUBMITTED}, State.IN_REVIEW,
-           Actor.OFFICE, "review_started"),
+           Actor.OFFICE, "review_started", claims_review=True),
         _t("approve", "Approve", {State.IN_REVIEW}, State.APPROVED, Actor.OFFICE,
            "approved", needs_reason=True, is_decision=True),
         _t("approve_with_conditions", "Approve with conditions", {State.IN_REVIEW},
            State.APPROVED_WITH_CONDITIONS, Actor.OFFICE, "approved_with_conditions",
-           needs_reason=True, is_decision=True),
+           needs_reason=True, is_decision=True, needs_conditions=True),
         _t("reject", "Reject", {State.IN_REVIEW}, State.REJECTED, Actor.OFFICE, "rejected",
            needs_reason=True, is_decision=True),
         _t("request_changes", "Request changes", {State.IN_REVIEW}, State.CHANGES_REQUESTED,
            Actor.OFFICE, "changes_requested", needs_reason=True),
-        _t("reopen", "Back to review", {State.APPROVED, State.APPROVED_WITH_CONDITIONS},
+        _t("reopen", "Back to review", APPROVED_STATES,
            State.IN_REVIEW, Actor.SYSTEM, "approval_reopened", needs_reason=True),
     )
 }
@@ -103,10 +132,3 @@ TRANSITIONS: dict[str, Transition] = {
 # The steps a person may take (the API and the pages offer only these).
 PERSON_TRANSITIONS = {n: t for n, t in TRANSITIONS.items() if t.actor != Actor.SYSTEM}
 
-
-def transitions_from(state: State, actor: Actor | None = None) -> list[Transition]:
-    """The transitions that leave `state`, optionally only those of one side."""
-    return [
-        t for t in TRANSITIONS.values()
-        if state in t.sources and (actor is None or t.actor == actor)
-    ]

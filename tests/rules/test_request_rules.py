@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from governance.rules.forms import load_request_rules
 from governance.rules.loader import PolicyError
+from governance.rules.request_rules import load_request_rules
 
 POLICIES = Path(__file__).resolve().parent.parent.parent / "policies"
 

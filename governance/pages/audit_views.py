@@ -7,10 +7,11 @@ from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
 from governance.audit import services
+from governance.auth import permissions as may
 from governance.auth.models import User
-from governance.auth.roles import Role
+from governance.auth.permissions import requires
 from governance.database import MAX_ID, db
-from governance.web.helpers import paginate, role_required
+from governance.web.helpers import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -40,7 +41,7 @@ def _filters() -> dict:
 
 
 @bp.get("/")
-@role_required(Role.OSS_OFFICE, Role.ADMIN)
+@requires(may.read_audit)
 def index():
     filters = _filters()
     page = paginate(services.search_query(**filters))
@@ -50,7 +51,7 @@ def index():
 
 
 @bp.get("/export.csv")
-@role_required(Role.OSS_OFFICE, Role.ADMIN)
+@requires(may.read_audit)
 def export_csv():
     body = services.export_csv(services.search_query(**_filters()))
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")

@@ -1,0 +1,170 @@
+"""Who may do what: every rule once.
+
+Each rule is a function `why_not(user, ...) -> str | None` (None: allowed; otherwise the reason
+a person is shown). A Rule makes from it both the yes/no question that pages and templates ask
+(`rule(user, ...)`, so no button is offered that a service would refuse) and the raising check
+that services and the API call (`rule.require(user, ...)`, NotAllowed with that reason).
+
+Rules read plain attributes of the objects they are given (a request's requester_id and
+team_id, a product's team_id), so this module imports no domain and every domain can use it.
+Whether the object's *state* allows a step is the service's question, not this module's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Callable
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from governance.auth.roles import Role
+from governance.errors import DomainError, NotAllowed, NotFound
+from governance.states import Actor, State
+
+
+@dataclass(frozen=True)
+class Rule:
+    why_not: Callable[..., str | None]
+    error: type[DomainError] = NotAllowed
+
+    def __call__(self, user, *args) -> bool:
+        return user is not None and getattr(user, "is_authenticated", True) \
+            and self.why_not(user, *args) is None
+
+    def require(self, user, *args) -> None:
+        reason = self.why_not(user, *args)
+        if reason is not None:
+            raise self.error(reason)
+
+    @property
+    def __name__(self) -> str:
+        return self.why_not.__name__
+
+
+def rule(error: type[DomainError] = NotAllowed):
+    def make(why_not: Callable[..., str | None]) -> Rule:
+        return Rule(why_not, error)
+    return make
+
+
+def is_requester_side(user, request) -> bool:
+    return user.id == request.requester_id or request.team_id in user.team_ids()
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+@rule(NotFound)
+def view_request(user, request) -> str | None:
+    """Drafts only for their author and team; everything else for everyone signed in."""
+    if request.state == State.DRAFT and not is_requester_side(user, request):
+        return "No such request, or you cannot see it."
+    return None
+
+
+@rule()
+def edit_request(user, request) -> str | None:
+    if not is_requester_side(user, request):
+        return "Only the requester and their team can edit this request."
+    return None
+
+
+@rule()
+def take_step(user, request, step) -> str | None:
+    """A workflow step: the requester's side takes theirs, the office its own (never on its own
+    request), and the app alone its system steps."""
+    if step.actor == Actor.SYSTEM:
+        return "Only the app itself takes this step."
+    if step.actor == Actor.REQUESTER:
+        return None if is_requester_side(user, request) else \
+            "Only the requester and their team can do this."
+    if user.role != Role.OSS_OFFICE:
+        return "Only the OSS office can do this."
+    if user.id == request.requester_id:
+        return "You cannot review or decide your own request."
+    return None
+
+
+@rule()
+def office_work(user, request, doing: str = "do this") -> str | None:
+    """The office's work on a request (a decision, a waiver, a maturity review): only the
+    office, never on its own request."""
+    if user.role != Role.OSS_OFFICE:
+        return f"Only the OSS office can {doing}."
+    if user.id == request.requester_id:
+        return f"You cannot {doing} on your own request."
+    return None
+
+
+@rule()
+def work_the_queue(user) -> str | None:
+    """The review queue and reviewer assignments."""
+    return None if user.role == Role.OSS_OFFICE else "Only the OSS office does this."
+
+
+@rule()
+def start_scan(user, request) -> str | None:
+    if request.state == State.WITHDRAWN or view_request.why_not(user, request) or not (
+            is_requester_side(user, request) or user.role == Role.OSS_OFFICE):
+        return "Only the requester's team and the OSS office can scan this request."
+    return None
+
+
+# --- rules, waivers, products, SBOMs ----------------------------------------------------------
+
+@rule()
+def manage_waivers(user) -> str | None:
+    return None if user.role == Role.OSS_OFFICE else "Only the OSS office manages waivers."
+
+
+@rule()
+def preview_policy_change(user) -> str | None:
+    if user.role in (Role.OSS_OFFICE, Role.COMPLIANCE, Role.ADMIN):
+        return None
+    return "Only the OSS office, compliance and administrators preview policy changes."
+
+
+@rule()
+def manage_products(user) -> str | None:
+    if user.role in (Role.COMPLIANCE, Role.ADMIN):
+        return None
+    return "Only compliance and administrators manage products."
+
+
+@rule()
+def check_sbom(user, product) -> str | None:
+    """A product's own team checks its SBOMs; compliance, the office and admins check any."""
+    if user.role in (Role.COMPLIANCE, Role.OSS_OFFICE, Role.ADMIN) \
+            or product.team_id in user.team_ids():
+        return None
+    return (f"Only {product.team.name}, compliance and the OSS office check "
+            f"{product.name}'s SBOMs.")
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+@rule()
+def administer(user) -> str | None:
+    """Users and teams."""
+    return None if user.role == Role.ADMIN else "Only administrators can do this."
+
+
+@rule()
+def read_audit(user) -> str | None:
+    if user.role in (Role.OSS_OFFICE, Role.ADMIN):
+        return None
+    return "Only the OSS office and administrators read the audit trail."
+
+
+def requires(permission: Rule):
+    """A view decorator: signed in, and `permission` (a rule of the user alone) holds; 403
+    otherwise."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not permission(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

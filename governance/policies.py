@@ -1,0 +1,58 @@
+"""The office's rules as the app loaded them from policies/: the one way in to them.
+
+init_app() loads every file at start-up and stops the app with the file, line and reason when
+one is broken (never a half-loaded policy); everything else reads them through the accessors
+below, never through app.extensions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from governance.licensing.policy import LicensePolicy, load_policy
+from governance.rules.maturity import MaturityCriteria, load_maturity
+from governance.rules.request_rules import RequestRules, load_request_rules
+
+EXTENSION = "governance.policies"
+
+
+@dataclass
+class LoadedPolicies:
+    rules: RequestRules  # usage contexts, linking options, the questions of each kind
+    license_policy: LicensePolicy
+    maturity: MaturityCriteria
+
+
+def load(policies_dir: Path | str) -> LoadedPolicies:
+    rules = load_request_rules(policies_dir)
+    return LoadedPolicies(
+        rules=rules,
+        license_policy=load_policy(Path(policies_dir) / "license-policy.yaml",
+                                   contexts=[c.id for c in rules.contexts]),
+        maturity=load_maturity(Path(policies_dir) / "maturity.yaml"))
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = load(app.config["POLICIES_DIR"])
+
+    @app.context_processor
+    def request_rules_for_templates():
+        return {"rules": loaded(app).rules}
+
+
+def loaded(app: Flask | None = None) -> LoadedPolicies:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def request_rules() -> RequestRules:
+    return loaded().rules
+
+
+def license_policy() -> LicensePolicy:
+    return loaded().license_policy
+
+
+def maturity_criteria() -> MaturityCriteria:
+    return loaded().maturity

@@ -1,0 +1,88 @@
+"""The registry of request kinds: each kind declares itself once, from its package's
+init_app(), called by the app factory.
+
+A kind is its model (a subclass of Request), its label, its decision rules, its detail page
+and, optionally, its demo data. The registry lives on the app (no module-level state), and a
+kind that is not registered cannot be decided: the workflow fails closed, never open.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from flask import Flask, current_app, url_for
+
+from governance.errors import IllegalTransition
+
+if TYPE_CHECKING:
+    from governance.auth.models import User
+    from governance.states import Transition
+    from governance.workflow.models import Request
+
+EXTENSION = "governance.request_kinds"
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """What a kind adds to the office's decisions.
+
+    check(request, step) -> {field: message}: reasons the decision cannot be taken now;
+    record(request, step, actor) -> dict: called after the state change, in the same
+    transaction, to keep what the decision was based on; returns fields for the audit event."""
+
+    check: Callable[["Request", "Transition"], dict[str, str]]
+    record: Callable[["Request", "Transition", "User | None"], dict]
+
+
+@dataclass(frozen=True)
+class RequestKind:
+    name: str  # the model's polymorphic identity, stored in requests.kind
+    label: str
+    model: type
+    decision_rules: DecisionRules
+    # The kind's own page of one request: its endpoint (with `request_id`) and a renderer
+    # render_detail(item, **panel) the shared workflow views use to show a failed step again.
+    detail_endpoint: str
+    render_detail: Callable[..., str]
+    # Its requests name a package in a usage context, judged by the license policy (policy diff).
+    reviews_license: bool = False
+    # load_demo(users: dict[str, User], products: dict[str, Product]) -> None, for `flask demo`.
+    load_demo: Callable[..., None] | None = None
+
+
+class UnregisteredKind(IllegalTransition):
+    """A request whose kind the app does not know: nothing may be decided on it."""
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault(EXTENSION, {})
+
+
+def register(app: Flask, kind: RequestKind) -> None:
+    identity = kind.model.__mapper__.polymorphic_identity
+    if identity != kind.name:
+        raise ValueError(f"kind {kind.name!r} names a model whose identity is {identity!r}")
+    registry = app.extensions.setdefault(EXTENSION, {})
+    if kind.name in registry:
+        raise ValueError(f"request kind {kind.name!r} is registered twice")
+    registry[kind.name] = kind
+
+
+def registered() -> dict[str, RequestKind]:
+    return current_app.extensions.get(EXTENSION, {})
+
+
+def kind_of(name: str) -> RequestKind:
+    kind = registered().get(name)
+    if kind is None:
+        raise UnregisteredKind(f"Requests of the kind “{name}” are not known to this app; "
+                               "nothing can be decided on them.")
+    return kind
+
+
+def detail_url(item: "Request") -> str:
+    return url_for(kind_of(item.kind).detail_endpoint, request_id=item.id)
+
+
+def render_detail(item: "Request", **panel) -> str:
+    return kind_of(item.kind).render_detail(item, **panel)

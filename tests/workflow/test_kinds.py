@@ -1,0 +1,115 @@
+"""The registry of request kinds: one registration makes a kind; an unknown kind is never
+decided (the workflow fails closed)."""
+from __future__ import annotations
+
+import pytest
+
+from governance.audit import services as audit
+from governance.auth.roles import Role
+from governance.database import db
+from governance.errors import IllegalTransition, ValidationFailed
+from governance.states import State
+from governance.workflow import kinds
+from governance.workflow import services as workflow
+from governance.workflow.models import Request
+from tests import factories as f
+
+
+class TravelRequest(Request):
+    """A kind that exists only in this test: single-table, so it adds no table to the schema."""
+
+    __mapper_args__ = {"polymorphic_identity": "test_travel"}
+    kind_label = "Travel"
+
+
+def _within_budget(request, step) -> dict[str, str]:
+    """The kind's own decision rule: an approval needs a costed title."""
+    if step.approves and "€" not in request.title:
+        return {"cost": "State the cost in the title before approving."}
+    return {}
+
+
+def _record(request, step, actor) -> dict:
+    return {"budget_checked_by": getattr(actor, "username", None)}
+
+
+TRAVEL = kinds.RequestKind(
+    name="test_travel", label="Travel", model=TravelRequest,
+    decision_rules=kinds.DecisionRules(check=_within_budget, record=_record),
+    detail_endpoint="workflow.show", render_detail=lambda item, **panel: item.title)
+
+
+@pytest.fixture
+def travel_kind(app):
+    kinds.register(app, TRAVEL)
+    yield TRAVEL
+    app.extensions[kinds.EXTENSION].pop(TRAVEL.name)
+
+
+@pytest.fixture
+def people():
+    team = f.team("Field")
+    return {"requester": f.user(Role.ENGINEER, teams=[team]), "office": f.user(Role.OSS_OFFICE),
+            "team": team}
+
+
+def _travel(people, title: str) -> TravelRequest:
+    item = TravelRequest(title=title, requester=people["requester"], team=people["team"],
+                         answers=[])
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def _to_review(item, people):
+    workflow.transition(item, people["requester"], "submit")
+    workflow.transition(item, people["office"], "start_review")
+
+
+def test_a_kind_registered_once_goes_from_draft_to_approved_through_its_own_rule(
+        travel_kind, people):
+    item = _travel(people, "Conference trip, 900 €")
+    _to_review(item, people)
+    workflow.transition(item, people["office"], "approve", reason="Within the budget.")
+    db.session.commit()
+    assert item.state == State.APPROVED
+    assert item.reviewer_id == people["office"].id  # start_review claimed the review
+    decided = [e for e in audit.events_for("request", item.id) if e.action == "approved"]
+    assert decided[0].after["budget_checked_by"] == people["office"].username
+
+
+def test_the_kinds_rule_refuses_an_approval_it_does_not_allow(travel_kind, people):
+    item = _travel(people, "Conference trip")
+    _to_review(item, people)
+    with pytest.raises(ValidationFailed) as caught:
+        workflow.transition(item, people["office"], "approve", reason="Looks fine.")
+    assert "cost" in caught.value.errors
+    # A rejection is a decision the rule does not object to.
+    workflow.transition(item, people["office"], "reject", reason="No budget this year.")
+    assert item.state == State.REJECTED
+
+
+@pytest.mark.parametrize("step", ["approve", "approve_with_conditions", "reject"])
+def test_a_decision_on_a_kind_without_registered_rules_is_refused(people, step):
+    item = _travel(people, "Conference trip, 900 €")  # TravelRequest is mapped, not registered
+    _to_review(item, people)
+    with pytest.raises(IllegalTransition, match="not known to this app"):
+        workflow.transition(item, people["office"], step, reason="Fine.", conditions="None.")
+    assert item.state == State.IN_REVIEW
+
+
+def test_a_kind_is_registered_once_and_under_its_models_identity(app):
+    with pytest.raises(ValueError, match="identity"):
+        kinds.register(app, kinds.RequestKind(
+            name="other", label="Other", model=TravelRequest,
+            decision_rules=TRAVEL.decision_rules, detail_endpoint="workflow.show",
+            render_detail=TRAVEL.render_detail))
+    adoption = kinds.registered()["adoption"]
+    with pytest.raises(ValueError, match="twice"):
+        kinds.register(app, adoption)
+
+
+def test_the_app_registers_the_adoption_kind_with_its_license_rules(app):
+    adoption = kinds.registered()["adoption"]
+    assert adoption.reviews_license and adoption.detail_endpoint == "adoption.detail"
+    assert adoption.decision_rules.check.__module__ == "governance.license_review.services"
