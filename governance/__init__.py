@@ -19,6 +19,7 @@ from governance import (
     jobs,
     models,  # noqa: F401 - every table on the metadata, for Alembic too
     policies,
+    scans,
     web,
     workflow,
 )
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     workflow.init_app(app)
     adoption.init_app(app)
+    scans.init_app(app)
     jobs.init_app(app)
 
     for blueprint in BLUEPRINTS:

@@ -9,6 +9,7 @@ from governance.api.auth import authenticate_api_request
 from governance.api.schemas import ApiErrorSchema, PageSchema, page_of
 from governance.database import MAX_ID, db, unit_of_work
 from governance.errors import ValidationFailed
+from governance.scanning import outcomes
 from governance.scans import services
 from governance.scans.queue import enqueue, scan_config
 from governance.workflow import services as workflow
@@ -66,7 +67,7 @@ class ScanFileArgsSchema(Schema):
         "description": "A scancode license expression, or `none` for files without one"})
     path = fields.Str(load_default="", validate=validate.Length(max=300))
     status = fields.Str(load_default="", validate=validate.OneOf(
-        ["", "scanned", "cached", "duplicate", "skipped", "error", "timeout"]))
+        ["", *outcomes.FILE_OUTCOMES]))
 
 
 START_BODY = {"content": {

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect
 
 from governance.database import db
-from governance.scanning import fetch
+from governance.scanning import fetch, outcomes
 from governance.scanning.runner import MemoryCache, ScanFailed, scan_archive
 from governance.scanning.workers import ScanWorkerPool
 from governance.scans import services
@@ -93,7 +93,7 @@ def scan_command(target: str, as_json: bool, processes: int | None):
         click.echo(json.dumps(outcome.summary, indent=2, sort_keys=True))
     else:
         click.echo(_human(outcome.summary))
-    errors = [f for f in outcome.files if f.status in ("error", "timeout")]
+    errors = [f for f in outcome.files if f.status in outcomes.FAILED]
     for record in errors[:20]:
         click.echo(f"error: {record.path}: {'; '.join(record.errors)}", err=True)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
+from governance.scanning import outcomes
 from governance.scanning.extraction import (
     ExtractionLimits,
     ExtractionNote,
@@ -61,7 +62,7 @@ class FileRecord:
     size: int
     sha256: str = ""
     # scanned | cached | duplicate | skipped | error | timeout
-    status: str = "scanned"
+    status: str = outcomes.SCANNED
     seconds: float = 0.0
     close_call: bool = False
     errors: list[str] = field(default_factory=list)
@@ -153,11 +154,11 @@ def list_files(root: Path, settings: ScanSettings) -> list[FileRecord]:
             relative = path.relative_to(root).as_posix()
             record = FileRecord(path=relative, size=path.stat().st_size)
             if record.size > settings.max_file_bytes:
-                record.status = "skipped"
+                record.status = outcomes.SKIPPED
                 record.reason = (f"larger than {settings.max_file_bytes // (1024 * 1024)} MiB, "
                                  "the per-file scan limit")
             elif any(fnmatch.fnmatch(name, p) for p in settings.skip_patterns):
-                record.status = "skipped"
+                record.status = outcomes.SKIPPED
                 record.reason = "minified or generated file"
             else:
                 record.sha256 = _sha256(path)
@@ -172,15 +173,15 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
     """Scan an extracted tree. Identical files (inside this tree or seen in earlier scans)
     are analysed once."""
     files = list_files(root, settings)
-    wanted = [f for f in files if f.status == "scanned"]
+    wanted = [f for f in files if f.status == outcomes.SCANNED]
     keys = list(dict.fromkeys(f.key for f in wanted))
     results = cache.get_many(keys)
     first_by_key: dict[str, FileRecord] = {}
     for record in wanted:
         if record.key in results:
-            record.status = "cached"
+            record.status = outcomes.CACHED
         elif record.key in first_by_key:
-            record.status = "duplicate"
+            record.status = outcomes.DUPLICATE
         else:
             first_by_key[record.key] = record
     total, done = len(files), len(files) - len(first_by_key)
@@ -190,13 +191,13 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
         nonlocal done
         record = first_by_key[outcome.key]
         if outcome.scan is None:
-            record.status, record.errors = "timeout", [outcome.error]
+            record.status, record.errors = outcomes.TIMEOUT, [outcome.error]
         else:
             record.seconds, record.close_call = outcome.scan.seconds, outcome.scan.close_call
             record.errors = outcome.scan.errors
             results[outcome.key] = outcome.scan.results
             if record.errors:
-                record.status = "error"
+                record.status = outcomes.ERROR
             elif not record.close_call:
                 # Partial (close-call) or failed results are not cached: next time, again.
                 cache.put(outcome.key, outcome.scan.results)
@@ -206,14 +207,14 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
     tasks = [FileTask(key, str(root / record.path)) for key, record in first_by_key.items()]
     pool.run(tasks, finished, on_tick=tick)
     for record in files:
-        if record.status == "duplicate":
+        if record.status == outcomes.DUPLICATE:
             original = first_by_key[record.key]
-            if original.status in ("error", "timeout"):
+            if original.status in outcomes.FAILED:
                 record.status, record.errors = original.status, list(original.errors)
     payload = {
         "files": [dict(results[r.key], path=r.path) for r in files if r.key in results],
-        "errors": sum(1 for r in files if r.status in ("error", "timeout")),
-        "skipped": sum(1 for r in files if r.status == "skipped"),
+        "errors": sum(1 for r in files if r.status in outcomes.FAILED),
+        "skipped": sum(1 for r in files if r.status == outcomes.SKIPPED),
     }
     summary = pool.summarize(payload)
     summary["health"] = collect_signals(root)

@@ -94,7 +94,7 @@ class ScanFile(db.Model):
     path: Mapped[str] = mapped_column(String(2000))
     size: Mapped[int] = mapped_column(Integer, default=0)
     sha256: Mapped[str] = mapped_column(String(64), default="")
-    # scanned | cached | duplicate | skipped | error | timeout
+    # one of governance.scanning.outcomes.FILE_OUTCOMES
     status: Mapped[str] = mapped_column(String(20))
     seconds: Mapped[float] = mapped_column(default=0.0)
     close_call: Mapped[bool] = mapped_column(default=False)

@@ -16,7 +16,7 @@ from governance.auth import permissions as may
 from governance.auth.models import User
 from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
-from governance.scanning import fetch
+from governance.scanning import fetch, outcomes
 from governance.scanning.extraction import ExtractionLimits
 from governance.scanning.runner import ScanFailed, ScanOutcome, ScanSettings, scan_archive
 from governance.scanning.scancode_adapter import options_digest, scancode_version
@@ -341,7 +341,7 @@ def problem_files(scan: Scan, limit: int = 50) -> list[ScanFile]:
     """Files that failed, timed out, came close to their time limit, or were skipped."""
     return list(db.session.scalars(
         select(ScanFile).where(ScanFile.scan_id == scan.findings_scan_id,
-                               (ScanFile.status.in_(["error", "timeout", "skipped"]))
+                               (ScanFile.status.in_(sorted(outcomes.NOT_ANALYSED)))
                                | ScanFile.close_call.is_(True))
         .order_by(ScanFile.status, ScanFile.path).limit(limit)))
 
