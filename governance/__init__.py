@@ -17,6 +17,7 @@ from governance import (
     auth,
     cli,
     jobs,
+    license_review,
     models,  # noqa: F401 - every table on the metadata, for Alembic too
     policies,
     scans,
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     workflow.init_app(app)
     adoption.init_app(app)
+    license_review.init_app(app)
     scans.init_app(app)
     jobs.init_app(app)
 

@@ -4,7 +4,11 @@ from governance.audit.models import AuditEvent  # noqa: F401
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User  # noqa: F401
 from governance.components.models import Component, Product  # noqa: F401
 from governance.inventory.models import SbomImport  # noqa: F401
-from governance.license_review.models import RecordedVerdict, Waiver  # noqa: F401
+from governance.license_review.models import (  # noqa: F401
+    LicenseVerdict,
+    RecordedVerdict,
+    Waiver,
+)
 from governance.maturity_review.models import MaturityReview  # noqa: F401
 from governance.scans.models import Archive, FileResult, Scan, ScanFile  # noqa: F401
 from governance.workflow.models import Comment, Request  # noqa: F401

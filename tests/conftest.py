@@ -6,6 +6,9 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL names anot
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,6 +16,8 @@ from sqlalchemy import text
 
 from governance import create_app, policies
 from governance.database import db
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
 
 
 def database_url(tmp_dir) -> str:
@@ -93,6 +98,26 @@ def runner(app):
 @pytest.fixture
 def rules(app):
     return policies.loaded(app).rules
+
+
+FLASK = Path(sys.executable).parent / "flask"
+
+
+@pytest.fixture
+def flask_cli(app, tmp_path):
+    """`flask ARGS…` in a new process on this test's database, as the same Python installs it."""
+    env = dict(os.environ, FLASK_APP="app", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               INSTANCE_PATH=str(tmp_path / "cli-instance"), SECRET_KEY="x",
+               SCAN_AUTOSTART="0", PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        # Commit so the process sees the test's rows, and so that what it commits is read
+        # afresh afterwards (a commit expires every loaded row).
+        db.session.commit()
+        return subprocess.run([str(FLASK), *args], cwd=ROOT_DIR, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    return run
 
 
 @pytest.fixture(scope="session")

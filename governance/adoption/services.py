@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
+from governance import policies
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
 from governance.auth import permissions as may
@@ -17,6 +19,7 @@ from governance.components import services as components
 from governance.components.models import Component, Product
 from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, ValidationFailed
+from governance.license_review import verdicts
 from governance.rules.request_rules import Question, RequestRules
 from governance.states import EDITABLE_STATES, State
 from governance.workflow import services as workflow
@@ -193,6 +196,9 @@ def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: Re
                      before={k: before.get(k) for k in sorted(changed)},
                      after={k: after[k] for k in sorted(changed)})
     workflow.flush_or_stale(request)
+    if "usage_context" in changed:
+        # The scan's verdict for the new context is stored now, not when a page asks.
+        verdicts.store_for(request, policies.license_policy())
     return request
 
 
@@ -210,7 +216,11 @@ class ListFilters:
 
 def list_query(user: User, filters: ListFilters) -> Select:
     query = (select(AdoptionRequest).join(AdoptionRequest.component)
-             .where(workflow.visible_to(user)))
+             .where(workflow.visible_to(user))
+             # What a list row shows, in a fixed number of statements for any page size.
+             .options(contains_eager(AdoptionRequest.component),
+                      selectinload(AdoptionRequest.team),
+                      selectinload(AdoptionRequest.requester)))
     if filters.scope == "mine":
         query = query.where(Request.requester_id == user.id)
     elif filters.scope == "team":

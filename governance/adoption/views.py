@@ -14,7 +14,8 @@ from governance.components import services as components
 from governance.database import db, unit_of_work
 from governance.errors import DomainError, StaleObject, ValidationFailed
 from governance.license_review.forms import waiver_form as forms_for_waiver
-from governance.license_review.services import recorded_verdict, verdict_for, waivers_of
+from governance.license_review.services import recorded_verdict, waivers_of
+from governance.license_review.verdicts import verdict_for, verdicts_for
 from governance.license_review.waivers import may_grant_waiver
 from governance.maturity_review import services as maturity_services
 from governance.maturity_review.views import maturity_card_context
@@ -165,6 +166,6 @@ def compare():
         return redirect(url_for("adoption.index"))
     policy = license_policy()
     return render_template("adoption/compare.html", items=items,
-                           verdicts={i.id: verdict_for(i, policy) for i in items},
+                           verdicts=verdicts_for(items, policy),
                            reviews={i.id: maturity_services.review_of(i) for i in items},
                            review_labels=maturity_services.RECOMMENDATION_LABELS)

@@ -12,11 +12,8 @@ from governance import policies
 from governance.adoption.models import AdoptionRequest
 from governance.api.auth import authenticate_api_request
 from governance.api.schemas import ApiErrorSchema
-from governance.license_review.services import (
-    recorded_verdict,
-    verdict_for,
-    waivers_of,
-)
+from governance.license_review.services import recorded_verdict, waivers_of
+from governance.license_review.verdicts import verdict_for
 from governance.maturity_review import services as maturity
 from governance.workflow import services as workflow
 
@@ -90,7 +87,7 @@ def get_review(request_id):
         "license_verdict": {
             "context": verdict.context, "verdict": verdict.verdict,
             "expression": verdict.expression_spdx,
-            "evaluation": verdict.evaluation.to_dict() if verdict.evaluation else None,
+            "evaluation": verdict.evaluation,
             "policy_version": policy.version, "policy_digest": policy.digest},
         "recorded_verdict": None if recorded is None else {
             "context": recorded.context, "verdict": recorded.verdict,

@@ -11,6 +11,7 @@ from governance.cli.compliance import export_command, gate_command, products_cli
 from governance.cli.policies import policies_cli
 from governance.cli.scan import scan_command, scans_cli
 from governance.cli.users import users_cli
+from governance.cli.verdicts import verdicts_cli
 from governance.cli.waivers import waivers_cli
 from governance.database import db
 from governance.demo import load
@@ -42,6 +43,7 @@ def init_app(app) -> None:
     app.cli.add_command(scans_cli)
     app.cli.add_command(policies_cli)
     app.cli.add_command(waivers_cli)
+    app.cli.add_command(verdicts_cli)
     app.cli.add_command(products_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(gate_command)

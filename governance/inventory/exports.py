@@ -101,8 +101,8 @@ def _component(items: list[inventory.Usage]) -> ExportComponent:
     component = first.request.component
     scan = latest_finished_scan(first.request)
     summary = scan.summary if scan else {}
-    obligations = sorted({o.id for u in items
-                          for o in getattr(u.verdict.evaluation, "obligations", ()) or ()})
+    obligations = sorted({o["id"] for u in items
+                          for o in (u.verdict.evaluation or {}).get("obligations") or ()})
     holders = tuple(h["holder"] for h in summary.get("holders") or [] if h.get("holder"))
     return ExportComponent(
         name=component.full_name,

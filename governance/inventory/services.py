@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
@@ -20,7 +20,7 @@ from governance.auth.models import Team, User
 from governance.components.models import Component, Product
 from governance.database import db, get_by_id
 from governance.errors import NotFound, ValidationFailed
-from governance.license_review.services import RequestVerdict, verdict_for
+from governance.license_review.verdicts import RequestVerdict, verdicts_for
 from governance.licensing.policy import LicensePolicy
 from governance.rules.request_rules import RequestRules
 from governance.states import APPROVED_STATES
@@ -106,7 +106,10 @@ def usages_query(filters: UsageFilters, today: date | None = None):
              .where(AdoptionRequest.state.in_(APPROVED_STATES),
                     or_(AdoptionRequest.approval_expires_on.is_(None),
                         AdoptionRequest.approval_expires_on >= today))
-             .options(selectinload(AdoptionRequest.scans)))
+             # Everything the pages show of each usage, in a fixed number of statements.
+             .options(contains_eager(AdoptionRequest.component),
+                      selectinload(AdoptionRequest.scans), selectinload(AdoptionRequest.team),
+                      selectinload(AdoptionRequest.product)))
     if filters.product_id:
         query = query.where(AdoptionRequest.product_id == filters.product_id)
     if filters.team_id:
@@ -131,13 +134,16 @@ class Usage:
 
     @property
     def categories(self) -> list[str]:
-        licenses = getattr(self.verdict.evaluation, "licenses", ()) or ()
-        found = sorted({lic.category or "Unknown" for lic in licenses if lic.relied_on})
+        found = sorted({lic.get("category") or "Unknown" for lic in self.verdict.licenses
+                        if lic.get("relied_on")})
         return found or ["Not scanned"]
 
 
 def usages(filters: UsageFilters, policy: LicensePolicy) -> list[Usage]:
-    return [Usage(r, verdict_for(r, policy)) for r in db.session.scalars(usages_query(filters))]
+    """The usages with their stored verdicts, in a fixed number of queries."""
+    requests = db.session.scalars(usages_query(filters)).all()
+    verdicts = verdicts_for(requests, policy)
+    return [Usage(r, verdicts[r.id]) for r in requests]
 
 
 @dataclass

@@ -1,5 +1,8 @@
-"""License verdicts as recorded with decisions, and the waivers that let a deny through.
+"""License verdicts: stored per scan, recorded with decisions; and the waivers that let a deny
+through.
 
+A stored verdict (LicenseVerdict) is computed once per scan, usage context and policy digest,
+when the scan finishes or the policy changes, and every page, export and check reads it.
 A recorded verdict is a copy, not a reference: it keeps the expression, the explanation and
 the policy's digest as they were, so a later policy change never rewrites a past decision.
 """
@@ -7,12 +10,31 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.database import UTCDateTime, db, utcnow
 from governance.workflow.models import Request
+
+
+class LicenseVerdict(db.Model):
+    """The policy's verdict on what one scan found, for one usage context, under one policy."""
+
+    __tablename__ = "license_verdicts"
+    __table_args__ = (UniqueConstraint("scan_id", "context", "policy_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    context: Mapped[str] = mapped_column(String(40))
+    policy_digest: Mapped[str] = mapped_column(String(64), index=True)
+    # "declared" when the scan found a declared license; "none" when there is nothing to judge.
+    basis: Mapped[str] = mapped_column(String(20))
+    # Evaluation.to_dict() of the declared expression, or {"error": ...} when it is unreadable.
+    evaluation: Mapped[dict | None] = mapped_column(JSON)
+    # [{"expression_spdx", "files", "evaluation"}] for every expression detected in files.
+    detected: Mapped[list] = mapped_column(JSON, default=list)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Waiver(db.Model):

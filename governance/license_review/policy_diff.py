@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic
+from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from governance.database import db
-from governance.license_review.services import RequestVerdict, verdict_for
+from governance.license_review.verdicts import RequestVerdict, verdicts_for
 from governance.licensing.model import RANK
 from governance.licensing.policy import LicensePolicy
 from governance.states import State
@@ -53,11 +53,14 @@ def diff_verdicts(base: LicensePolicy, candidate: LicensePolicy) -> PolicyDiff:
     requests = db.session.scalars(
         select(Request).where(Request.kind.in_([k.name for k in reviewed]),
                               Request.state.not_in(LEFT_OUT))
-        .options(selectin_polymorphic(Request, [k.model for k in reviewed]))
+        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
+                 selectinload(Request.scans))
         .order_by(Request.id)).all() if reviewed else []
+    # The current policy's verdicts are stored; a proposal's are computed for this preview.
+    now, then = verdicts_for(requests, base), verdicts_for(requests, candidate)
     changes = []
     for request in requests:
-        before, after = verdict_for(request, base), verdict_for(request, candidate)
+        before, after = now[request.id], then[request.id]
         if before.verdict != after.verdict:
             changes.append(VerdictChange(request, before, after))
     return PolicyDiff(base, candidate, changes, len(requests))

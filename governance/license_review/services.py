@@ -1,15 +1,10 @@
-"""The license verdict of a request for its usage context, from its latest scan.
+"""The license side of the office's decisions: a deny passes only with a waiver that covers
+it, and the verdict a decision was made on is recorded with it (with the policy's digest).
 
-The declared license (what the package's manifest says, as scancode's summary found it) is
-judged by the policy; every detected expression is judged too, as findings for the reviewer
-to confirm or dismiss, never as automatic denials: a package has a declared license, the
-licenses detected in its files, and the one the office concludes, and these often differ.
-Computed when shown for open requests; recorded with every decision (with the policy's
-digest), and a deny passes only with a waiver that covers it.
+The verdicts themselves are computed and stored in license_review.verdicts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -17,70 +12,8 @@ from sqlalchemy import select
 from governance import policies
 from governance.database import db
 from governance.license_review.models import RecordedVerdict, Waiver
-from governance.licensing.policy import Evaluation, EvaluationError, LicensePolicy, evaluate_text
-from governance.scans.services import latest_finished_scan
+from governance.license_review.verdicts import RequestVerdict, verdict_for
 from governance.states import Transition
-
-
-@dataclass
-class DetectedVerdict:
-    expression_spdx: str
-    files: int
-    evaluation: Evaluation | EvaluationError
-
-
-@dataclass
-class RequestVerdict:
-    context: str
-    # "declared" when the scan found a declared license; "none" when there is nothing to judge
-    basis: str
-    evaluation: Evaluation | EvaluationError | None = None
-    detected: list[DetectedVerdict] = field(default_factory=list)
-    scan_id: int | None = None
-
-    @property
-    def verdict(self) -> str | None:
-        """The verdict the decision rests on: the declared license's. An unreadable declared
-        expression is "review" (never allow); nothing to judge is None."""
-        if isinstance(self.evaluation, EvaluationError):
-            return "review"
-        return getattr(self.evaluation, "verdict", None)
-
-    @property
-    def expression_spdx(self) -> str:
-        return getattr(self.evaluation, "expression_spdx", None) or getattr(
-            self.evaluation, "expression", "") or ""
-
-    @property
-    def worst_detected(self) -> str | None:
-        verdicts = [d.evaluation.verdict for d in self.detected
-                    if getattr(d.evaluation, "verdict", None)]
-        for verdict in ("deny", "review", "allow"):
-            if verdict in verdicts:
-                return verdict
-        return None
-
-
-def verdict_for(request, policy: LicensePolicy) -> RequestVerdict:
-    """The verdict for `request.usage_context` from its latest successful scan."""
-    context = getattr(request, "usage_context", None)
-    scan = latest_finished_scan(request)
-    if context is None or scan is None:
-        return RequestVerdict(context=context or "", basis="none")
-    summary = scan.summary
-    declared = summary.get("declared_license_expression")
-    result = RequestVerdict(context=context, basis="declared" if declared else "none",
-                            scan_id=scan.id)
-    if declared:
-        result.evaluation = evaluate_text(policy, declared, context)
-    for detected in summary.get("detected") or []:
-        expression = detected.get("license_expression")
-        if expression:
-            result.detected.append(DetectedVerdict(
-                detected.get("license_expression_spdx") or expression, detected.get("files", 0),
-                evaluate_text(policy, expression, context)))
-    return result
-
 
 # --- decisions --------------------------------------------------------------------------------
 
@@ -118,11 +51,10 @@ def record_decision(request, step: Transition, actor) -> dict:
     waiver = None
     if step.approves and verdict.verdict == "deny":
         waiver = covering_waiver(request, verdict)
-    evaluation = verdict.evaluation.to_dict() if verdict.evaluation is not None else None
     recorded = RecordedVerdict(
         request_id=request.id, scan_id=verdict.scan_id, occasion=step.event,
         context=verdict.context, verdict=verdict.verdict,
-        expression_spdx=verdict.expression_spdx, evaluation=evaluation,
+        expression_spdx=verdict.expression_spdx, evaluation=verdict.evaluation,
         policy_version=policy.version, policy_digest=policy.digest, waiver=waiver,
         recorded_by_id=getattr(actor, "id", None))
     db.session.add(recorded)

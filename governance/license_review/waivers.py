@@ -17,11 +17,8 @@ from governance.auth.models import User
 from governance.database import db, utcnow
 from governance.errors import ValidationFailed
 from governance.license_review.models import Waiver
-from governance.license_review.services import (
-    recorded_verdict,
-    verdict_for,
-    waivers_of,
-)
+from governance.license_review.services import recorded_verdict, waivers_of
+from governance.license_review.verdicts import verdict_for
 from governance.licensing.policy import LicensePolicy
 from governance.states import APPROVED_STATES, State
 from governance.workflow import services as workflow

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from governance import policies
 from governance.database import unit_of_work
 from governance.errors import IllegalTransition, NotAllowed, StaleObject, ValidationFailed
-from governance.license_review.services import verdict_for
+from governance.license_review.verdicts import verdict_for
 from governance.maturity_review import services
 from governance.maturity_review.forms import form_data, review_form_class
 from governance.policies import license_policy

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from blinker import Namespace
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -22,6 +23,10 @@ from governance.scanning.runner import ScanFailed, ScanOutcome, ScanSettings, sc
 from governance.scanning.scancode_adapter import options_digest, scancode_version
 from governance.scans.models import Archive, FileResult, Scan, ScanFile, ScanState
 from governance.workflow.models import Request
+
+# Sent with the scan when it succeeded, inside the transaction that records it, so what a
+# listener stores (license_review stores the scan's verdict) commits with it.
+scan_succeeded = Namespace().signal("scan-succeeded")
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,8 @@ def _finish(scan: Scan, state: ScanState, error: str = "") -> None:
         audit.record(None, "request", scan.request_id, action,
                      summary=error or f"Scan #{scan.id}: {(scan.summary or {}).get('files', 0)}"
                                       " files", after={"scan_id": scan.id})
+    if state == ScanState.SUCCEEDED:
+        scan_succeeded.send(scan)
     db.session.commit()
 
 

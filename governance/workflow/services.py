@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from governance.audit import services as audit
@@ -199,7 +200,9 @@ def office_members() -> list[User]:
 
 def queue_query(user: User, which: str = "all"):
     """The office's review queue: submitted and in-review requests, oldest first."""
-    query = select(Request).where(Request.state.in_(QUEUE_STATES))
+    query = (select(Request).where(Request.state.in_(QUEUE_STATES))
+             .options(selectinload(Request.team), selectinload(Request.requester),
+                      selectinload(Request.reviewer)))
     if which == "mine":
         query = query.where(Request.reviewer_id == user.id)
     elif which == "unassigned":

@@ -2,11 +2,6 @@
 fresh `flask` process on the suite's database, as an operator or a CI script runs it."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -17,26 +12,6 @@ from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import NotFound
 from tests import factories as f
-from tests.jobs.helpers import ROOT
-
-FLASK = Path(sys.executable).parent / "flask"
-
-
-@pytest.fixture
-def flask_cli(app, tmp_path):
-    """`flask ARGS…` in a new process on this test's database, as the same Python installs it."""
-    env = dict(os.environ, FLASK_APP="app", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               INSTANCE_PATH=str(tmp_path / "cli-instance"), SECRET_KEY="x",
-               SCAN_AUTOSTART="0", PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        # Commit so the process sees the test's rows, and so that what it commits is read
-        # afresh afterwards (a commit expires every loaded row).
-        db.session.commit()
-        return subprocess.run([str(FLASK), *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=120)
-
-    return run
 
 
 def me(client, secret: str):

@@ -6,7 +6,7 @@ import pytest
 from governance import policies
 from governance.auth.roles import Role
 from governance.database import db
-from governance.license_review.services import verdict_for
+from governance.license_review.verdicts import verdict_for
 from governance.scans.models import Scan, ScanState
 from governance.states import State
 from tests import factories as f
@@ -34,8 +34,8 @@ def test_the_declared_license_is_judged_for_the_requests_context(policy):
                               [("gpl-2.0-plus", "GPL-2.0-or-later", 12), ("mit", "MIT", 2)])
     verdict = verdict_for(item, policy)
     assert verdict.basis == "declared" and verdict.verdict == "deny"
-    assert verdict.evaluation.expression_spdx == "GPL-2.0-or-later"
-    assert {d.expression_spdx: d.evaluation.verdict for d in verdict.detected} == {
+    assert verdict.evaluation["expression_spdx"] == "GPL-2.0-or-later"
+    assert {d.expression_spdx: d.evaluation["verdict"] for d in verdict.detected} == {
         "GPL-2.0-or-later": "deny", "MIT": "allow"}
     assert verdict.worst_detected == "deny"
 
@@ -43,7 +43,7 @@ def test_the_declared_license_is_judged_for_the_requests_context(policy):
 def test_an_or_relies_on_the_best_choice_and_says_so(policy):
     item = _request_with_scan("distributed", "mit OR gpl-3.0-plus", [])
     verdict = verdict_for(item, policy)
-    assert verdict.verdict == "allow" and verdict.evaluation.chosen == "MIT"
+    assert verdict.verdict == "allow" and verdict.evaluation["chosen"] == "MIT"
 
 
 def test_no_scan_or_no_declared_license_gives_no_verdict(policy):
@@ -54,7 +54,7 @@ def test_no_scan_or_no_declared_license_gives_no_verdict(policy):
     assert verdict_for(unscanned, policy).verdict is None
     undeclared = _request_with_scan("saas", None, [("mit", "MIT", 3)])
     result = verdict_for(undeclared, policy)
-    assert result.basis == "none" and result.scan_id and result.detected[0].evaluation.verdict \
+    assert result.basis == "none" and result.scan_id and result.detected[0].evaluation["verdict"] \
         == "allow"
 
 
