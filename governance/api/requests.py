@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_smorest import Blueprint
+from sqlalchemy.orm import selectinload
 
 from governance import policies
 from governance.adoption import services as adoption
@@ -76,8 +77,11 @@ def list_requests(args):
     filters = adoption.ListFilters(scope=args["scope"], states=args["state"],
                                    team_id=args["team"], usage_context=args["context"],
                                    q=args["q"])
-    page = db.paginate(adoption.list_query(g.api_user, filters), page=args["page"],
-                       per_page=args["per_page"], error_out=False)
+    # Everything RequestSchema shows, loaded with the page: a fixed number of statements.
+    query = adoption.list_query(g.api_user, filters).options(
+        selectinload(AdoptionRequest.reviewer), selectinload(AdoptionRequest.decided_by),
+        selectinload(AdoptionRequest.product), selectinload(AdoptionRequest.alternatives))
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
     for item in page.items:
         _with_steps(item)
     return page_of(page)

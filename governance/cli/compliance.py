@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from governance import policies
 from governance.auth.models import Team
 from governance.cli.policies import BadInputIsThree
-from governance.database import db
+from governance.database import db, unit_of_work
 from governance.errors import ValidationFailed
 from governance.inventory import checks, exports
 from governance.inventory import services as inventory
@@ -26,7 +26,6 @@ def _policy():
 
 
 def _fail(exc: ValidationFailed) -> None:
-    db.session.rollback()
     click.echo("Error: " + ("; ".join(exc.errors.values()) or exc.message), err=True)
     raise click.exceptions.Exit(BAD_INPUT)
 
@@ -82,11 +81,11 @@ def create_product(name: str, team: str, context: str, description: str):
     """Create a product owned by a team."""
     found = db.session.scalar(select(Team).where(func.lower(Team.name) == team.lower()))
     try:
-        product = inventory.save_product(
-            None, None, name=name, team_id=found.id if found else None,
-            usage_context=context, description=description,
-            rules=policies.request_rules())
-        db.session.commit()
+        with unit_of_work():
+            product = inventory.save_product(
+                None, None, name=name, team_id=found.id if found else None,
+                usage_context=context, description=description,
+                rules=policies.request_rules())
     except ValidationFailed as exc:
         _fail(exc)
     click.echo(f"Product {product.name} (#{product.id}) created for {product.team.name}.")

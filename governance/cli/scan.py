@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import inspect
 
-from governance.database import db
+from governance.database import db, unit_of_work
 from governance.scanning import fetch, outcomes
 from governance.scanning.runner import MemoryCache, ScanFailed, scan_archive
 from governance.scanning.workers import ScanWorkerPool
@@ -87,8 +87,8 @@ def scan_command(target: str, as_json: bool, processes: int | None):
         shutil.rmtree(work_dir, ignore_errors=True)
         click.echo("", err=True)
     if has_cache:
-        cache.flush()
-        db.session.commit()
+        with unit_of_work():
+            cache.flush()
     if as_json:
         click.echo(json.dumps(outcome.summary, indent=2, sort_keys=True))
     else:

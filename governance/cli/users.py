@@ -10,14 +10,13 @@ from sqlalchemy import func, select
 from governance.auth import services as auth_services
 from governance.auth.models import Team, User
 from governance.auth.roles import Role
-from governance.database import db
+from governance.database import db, unit_of_work
 from governance.errors import DomainError, ValidationFailed
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
 
 def _fail(exc: DomainError) -> None:
-    db.session.rollback()
     details = "; ".join(f"{k}: {v}" for k, v in getattr(exc, "errors", {}).items())
     raise click.ClickException(details or exc.message)
 
@@ -37,10 +36,10 @@ def create_user(username, role, password, generate, full_name, email, teams):
     elif not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        team_ids = [_team(name).id for name in teams]
-        user = auth_services.create_user(None, username=username, password=password, role=role,
-                                         full_name=full_name, email=email, team_ids=team_ids)
-        db.session.commit()
+        with unit_of_work():
+            team_ids = [_team(name).id for name in teams]
+            user = auth_services.create_user(None, username=username, password=password, role=role,
+                                             full_name=full_name, email=email, team_ids=team_ids)
     except DomainError as exc:
         _fail(exc)
     click.echo(f"Created {user.username} ({user.role.value}).")
@@ -57,8 +56,8 @@ def set_password(username, password):
     if not password:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
-        auth_services.set_password(None, user, password)
-        db.session.commit()
+        with unit_of_work():
+            auth_services.set_password(None, user, password)
     except ValidationFailed as exc:
         _fail(exc)
     click.echo(f"Password of {user.username} changed.")
@@ -87,8 +86,8 @@ def token(username, name, quiet, revoke_id):
         if username or name:
             raise click.UsageError("--revoke ID takes neither USERNAME nor --name.")
         try:
-            revoked = auth_services.revoke_token_by_id(revoke_id)
-            db.session.commit()
+            with unit_of_work():
+                revoked = auth_services.revoke_token_by_id(revoke_id)
         except DomainError as exc:
             _fail(exc)
         if not quiet:
@@ -105,8 +104,8 @@ def token(username, name, quiet, revoke_id):
         raise click.ClickException(f"{user.username} is inactive; tokens are only made for "
                                    f"active users.")
     try:
-        created, secret = auth_services.create_token(user, name)
-        db.session.commit()
+        with unit_of_work():
+            created, secret = auth_services.create_token(user, name)
     except DomainError as exc:
         _fail(exc)
     if not quiet:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from governance.database import db
+from governance.database import unit_of_work
 from governance.license_review import waivers
 
 log = logging.getLogger(__name__)
@@ -16,12 +16,8 @@ log = logging.getLogger(__name__)
 
 def lapse_waivers(today: date | None = None) -> int:
     """Lapse expired waivers (reopening approvals that relied on them); commit; how many."""
-    try:
+    with unit_of_work():
         lapsed = waivers.lapse_expired(today)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     if lapsed:
         log.info("lapsed %d expired waiver(s)", len(lapsed))
     return len(lapsed)
