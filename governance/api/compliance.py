@@ -5,17 +5,15 @@ from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from governance.api.auth import authenticate_api_request
-from governance.api.schemas import ApiErrorSchema
 from governance.database import unit_of_work
 from governance.errors import ValidationFailed
 from governance.inventory import checks, exports
 from governance.inventory import services as inventory
 from governance.policies import license_policy
+from governance.web.api_kit import ApiErrorSchema
 
 blp = Blueprint("api_compliance", __name__, url_prefix="/api/v1",
                 description="Products, exports, SBOM checks and the CI gate")
-blp.before_request(authenticate_api_request)
 
 SBOM_BODY = {"content": {
     "application/json": {"schema": {"type": "object", "description":

@@ -4,11 +4,9 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from governance.api.auth import authenticate_api_request
 from governance.api.schemas import UserSchema
 
 blp = Blueprint("api_me", __name__, url_prefix="/api/v1/me", description="The token's user")
-blp.before_request(authenticate_api_request)
 
 
 @blp.get("")

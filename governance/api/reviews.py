@@ -10,16 +10,14 @@ from marshmallow import Schema, fields
 
 from governance import policies
 from governance.adoption.models import AdoptionRequest
-from governance.api.auth import authenticate_api_request
-from governance.api.schemas import ApiErrorSchema
 from governance.license_review.services import recorded_verdict, waivers_of
 from governance.license_review.verdicts import verdict_for
 from governance.maturity_review import services as maturity
+from governance.web.api_kit import ApiErrorSchema
 from governance.workflow import services as workflow
 
 blp = Blueprint("api_reviews", __name__, url_prefix="/api/v1",
                 description="License verdicts, waivers and maturity reviews")
-blp.before_request(authenticate_api_request)
 
 
 class VerdictSchema(Schema):

@@ -5,18 +5,16 @@ from flask import g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from governance.api.auth import authenticate_api_request
-from governance.api.schemas import ApiErrorSchema, PageSchema, page_of
 from governance.database import MAX_ID, db, unit_of_work
 from governance.errors import ValidationFailed
 from governance.scanning import outcomes
 from governance.scans import services
 from governance.scans.queue import enqueue, scan_config
+from governance.web.api_kit import ApiErrorSchema, PageSchema, page_of
 from governance.workflow import services as workflow
 
 blp = Blueprint("api_scans", __name__, url_prefix="/api/v1",
                 description="Source scans by scancode-toolkit")
-blp.before_request(authenticate_api_request)
 
 
 class ScanSchema(Schema):

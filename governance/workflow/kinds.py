@@ -46,6 +46,10 @@ class RequestKind:
     render_detail: Callable[..., str]
     # Its requests name a package in a usage context, judged by the license policy (policy diff).
     reviews_license: bool = False
+    # How its requests read in the API (a subclass of workflow.schemas.RequestSchema), and its
+    # own /api/v1 endpoints (a flask-smorest Blueprint): api.init_app registers and guards it.
+    api_schema: type | None = None
+    api_blueprint: object | None = None
     # load_demo(users: dict[str, User], products: dict[str, Product]) -> None, for `flask demo`.
     load_demo: Callable[..., None] | None = None
 

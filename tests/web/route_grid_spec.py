@@ -130,10 +130,10 @@ EXPECTED: dict[str, Expect] = {
     "audit.export_csv": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
     "api-docs.openapi_json": Expect(PUBLIC, {"GET": 200}),
     "api_me.me": Expect(API, {"GET": 200}),
-    "api_requests.list_requests": Expect(API, {"GET": 200}),
-    "api_requests.create_request": Expect(API, {"POST": 422}),
-    "api_requests.get_request": Expect(API, {"GET": 200}),
-    "api_requests.update_request": Expect(API, {"PATCH": _api_update}),
+    "api_adoption.list_requests": Expect(API, {"GET": 200}),
+    "api_adoption.create_request": Expect(API, {"POST": 422}),
+    "api_adoption.get_request": Expect(API, {"GET": 200}),
+    "api_adoption.update_request": Expect(API, {"PATCH": _api_update}),
     "api_requests.add_comment": Expect(API, {"POST": 201}),
     "api_requests.list_events": Expect(API, {"GET": 200}),
     "api_requests.fire_transition": Expect(API, {"POST": _api_transition}),
@@ -173,7 +173,7 @@ EXPECTED: dict[str, Expect] = {
 # Bodies sent to API writes besides the empty one: valid in shape, so that the visibility and
 # permission checks behind the schema run; none of them changes a request.
 API_PROBES = {
-    "api_requests.update_request": lambda w: {"team": w.team_a.id, "usage_context": "internal",
+    "api_adoption.update_request": lambda w: {"team": w.team_a.id, "usage_context": "internal",
                                               "linking": "dynamic", "version": 0},
     "api_requests.add_comment": lambda w: {"body": "From the route grid."},
     "api_requests.fire_transition": lambda w: {"version": 0},

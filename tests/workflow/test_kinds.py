@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from governance.audit import services as audit
+from governance.auth import services as auth
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, ValidationFailed
@@ -113,3 +114,29 @@ def test_the_app_registers_the_adoption_kind_with_its_license_rules(app):
     adoption = kinds.registered()["adoption"]
     assert adoption.reviews_license and adoption.detail_endpoint == "adoption.detail"
     assert adoption.decision_rules.check.__module__ == "governance.license_review.services"
+
+
+def test_the_shared_api_steps_answer_with_the_kinds_own_schema(travel_kind, people, client):
+    item = _travel(people, "Conference trip, 900 €")
+    _, token = auth.create_token(people["requester"], "travel-bot")
+    db.session.commit()
+    answer = client.post(f"/api/v1/requests/{item.id}/transitions/submit",
+                         json={"version": item.version},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.json
+    body = answer.json
+    assert (body["kind"], body["state"], body["title"]) == (
+        "test_travel", "submitted", "Conference trip, 900 €")
+    assert "component" not in body  # the kind declared no schema: the shared fields only
+    assert body["allowed_transitions"] == ["withdraw"]
+
+
+def test_the_api_refuses_a_decision_on_a_kind_it_does_not_know(people, client):
+    item = _travel(people, "Conference trip, 900 €")
+    _to_review(item, people)
+    _, token = auth.create_token(people["office"], "office-bot")
+    db.session.commit()
+    answer = client.post(f"/api/v1/requests/{item.id}/transitions/approve",
+                         json={"version": item.version, "reason": "Fine."},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 409 and "not known to this app" in answer.json["message"]

@@ -1,0 +1,80 @@
+"""How an adoption request reads and is written in the API (its RequestKind.api_schema and
+the bodies of /api/v1/requests)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from governance.database import MAX_ID
+from governance.states import State
+from governance.web.api_kit import PageSchema
+from governance.workflow.schemas import RequestSchema
+
+
+class ComponentSchema(Schema):
+    purl = fields.Str()
+    type = fields.Str()
+    namespace = fields.Str()
+    name = fields.Str()
+    version = fields.Str()
+    homepage_url = fields.Str()
+    repository_url = fields.Str()
+
+
+class AdoptionRequestSchema(RequestSchema):
+    component = fields.Nested(ComponentSchema)
+    usage_context = fields.Str()
+    linking = fields.Str()
+    will_modify = fields.Bool()
+    justification = fields.Str()
+    alternatives = fields.Function(lambda r: [a.id for a in r.alternatives])
+    product = fields.Function(lambda r: {"id": r.product.id, "name": r.product.name}
+                              if getattr(r, "product", None) else None)
+
+
+class AdoptionRequestPageSchema(PageSchema):
+    items = fields.List(fields.Nested(AdoptionRequestSchema))
+
+
+class ListArgsSchema(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
+    scope = fields.Str(load_default="all", validate=validate.OneOf(["all", "mine", "team"]))
+    state = fields.List(fields.Str(validate=validate.OneOf([s.value for s in State])),
+                        load_default=list)
+    team = fields.Int(load_default=None, allow_none=True,
+                      validate=validate.Range(min=1, max=MAX_ID))
+    context = fields.Str(load_default="")
+    q = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class RequestInputSchema(Schema):
+    purl = fields.Str(load_default="", metadata={"example": "pkg:pypi/requests@2.32.3"})
+    type = fields.Str(load_default="")
+    namespace = fields.Str(load_default="")
+    name = fields.Str(load_default="")
+    version = fields.Str(load_default="")
+    homepage_url = fields.Str(load_default="")
+    repository_url = fields.Str(load_default="")
+    team = fields.Int(required=True, validate=validate.Range(min=1, max=MAX_ID),
+                      metadata={"description": "Team id; see GET /api/v1/me"})
+    usage_context = fields.Str(required=True)
+    linking = fields.Str(required=True)
+    will_modify = fields.Bool(load_default=False)
+    justification = fields.Str(load_default="", validate=validate.Length(max=20000))
+    alternatives = fields.List(fields.Int(validate=validate.Range(min=1, max=MAX_ID)),
+                               load_default=list)
+    answers = fields.Dict(keys=fields.Str(), values=fields.Raw(allow_none=True),
+                          load_default=dict)
+    product = fields.Int(load_default=None, allow_none=True,
+                         validate=validate.Range(min=1, max=MAX_ID),
+                         metadata={"description": "Product id (GET /api/v1/products), one of "
+                                                  "the team's; leave out for team-wide use"})
+
+
+class CreateRequestSchema(RequestInputSchema):
+    submit = fields.Bool(load_default=False, metadata={"description": "Submit at once "
+                                                                      "instead of saving a draft"})
+
+
+class UpdateRequestSchema(RequestInputSchema):
+    version = fields.Int(required=True)

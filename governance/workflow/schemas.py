@@ -1,0 +1,42 @@
+"""How a request of any kind reads in the API: the fields every kind shares. A kind's own
+schema (RequestKind.api_schema) extends it with its fields."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from governance.states import State
+
+
+class UserRefSchema(Schema):
+    id = fields.Int()
+    username = fields.Str()
+
+
+class AnswerSchema(Schema):
+    id = fields.Str()
+    label = fields.Str()
+    type = fields.Str()
+    value = fields.Raw(allow_none=True)
+
+
+class RequestSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    title = fields.Str()
+    state = fields.Enum(State, by_value=True)
+    version = fields.Int(metadata={"description": "Send it back with changes and transitions; "
+                                                  "a stale version answers 409."})
+    team = fields.Function(lambda r: {"id": r.team.id, "name": r.team.name})
+    requester = fields.Nested(UserRefSchema)
+    reviewer = fields.Nested(UserRefSchema, allow_none=True)
+    answers = fields.List(fields.Nested(AnswerSchema))
+    submitted_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decided_by = fields.Nested(UserRefSchema, allow_none=True)
+    decision_reason = fields.Str()
+    conditions = fields.Str()
+    approval_expires_on = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    # Set by the view for the calling user: the steps they may take now.
+    allowed_transitions = fields.Function(lambda r: getattr(r, "allowed_steps", []))
