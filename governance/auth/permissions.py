@@ -141,6 +141,14 @@ def check_sbom(user, product) -> str | None:
             f"{product.name}'s SBOMs.")
 
 
+@rule()
+def draft_for_product(user, product) -> str | None:
+    """Draft requests from a product's SBOM check: only its own team requests for it."""
+    if product.team_id in user.team_ids():
+        return None
+    return f"Only members of {product.team.name} can request packages for {product.name}."
+
+
 # --- the app ----------------------------------------------------------------------------------
 
 @rule()

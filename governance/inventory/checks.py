@@ -18,7 +18,7 @@ from governance.auth.models import Team, User
 from governance.compliance import KnownRequest, RequestIndex, classify, counts, gate
 from governance.components.models import Component, Product
 from governance.database import db
-from governance.errors import NotAllowed, ValidationFailed
+from governance.errors import ValidationFailed
 from governance.inventory.models import SbomImport
 from governance.inventory.services import product_named
 from governance.licensing.policy import LicensePolicy
@@ -111,9 +111,7 @@ def create_drafts(record: SbomImport, actor: User, indexes: list[int],
                   rules: RequestRules) -> list[AdoptionRequest]:
     """Draft adoption requests for the chosen unknown components, for the product's team."""
     product = record.product
-    if product.team_id not in actor.team_ids():
-        raise NotAllowed(f"Only members of {product.team.name} can request packages for "
-                         f"{product.name}.")
+    may.draft_for_product.require(actor, product)
     chosen = sorted(set(indexes))
     if not chosen:
         raise ValidationFailed({"components": "Tick the components to request."})

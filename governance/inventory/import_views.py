@@ -58,7 +58,7 @@ def show(import_id: int):
     rows = [(i, row) for i, row in enumerate(record.components)
             if (not status or row["status"] == status)
             and (not q or q in (row["name"] or "").lower() or q in (row["purl"] or "").lower())]
-    can_draft = record.product.team_id in current_user.team_ids()
+    can_draft = may.draft_for_product(current_user, record.product)
     return render_template("inventory/sbom_import.html", record=record,
                            rows=paginate_list(rows, ROWS_PER_PAGE),
                            status=status, q=q, statuses=STATUSES, status_tones=STATUS_TONES,

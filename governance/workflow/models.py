@@ -93,9 +93,6 @@ class Request(TimestampMixin, db.Model):
         return {"title": self.title, "team": self.team.name if self.team else None,
                 "answers": {a["id"]: a.get("value") for a in self.answers or []}}
 
-    def is_requester_side(self, user: User) -> bool:
-        return user.id == self.requester_id or self.team_id in user.team_ids()
-
     def is_expired(self, today: date) -> bool:
         return bool(self.approval_expires_on and self.approval_expires_on < today)
 
