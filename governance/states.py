@@ -94,6 +94,8 @@ class Transition:
     needs_conditions: bool = False
     # Starting the review makes the actor the reviewer when nobody is assigned yet.
     claims_review: bool = False
+    # How its button reads: "negative" for the steps that end or refuse a request.
+    tone: str = "active"
 
     @property
     def approves(self) -> bool:
@@ -112,7 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
            Actor.REQUESTER, "resubmitted"),
         _t("withdraw", "Withdraw",
            {State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED},
-           State.WITHDRAWN, Actor.REQUESTER, "withdrawn"),
+           State.WITHDRAWN, Actor.REQUESTER, "withdrawn", tone="negative"),
         _t("start_review", "Start review", {State.SUBMITTED}, State.IN_REVIEW,
            Actor.OFFICE, "review_started", claims_review=True),
         _t("approve", "Approve", {State.IN_REVIEW}, State.APPROVED, Actor.OFFICE,
@@ -121,7 +123,7 @@ TRANSITIONS: dict[str, Transition] = {
            State.APPROVED_WITH_CONDITIONS, Actor.OFFICE, "approved_with_conditions",
            needs_reason=True, is_decision=True, needs_conditions=True),
         _t("reject", "Reject", {State.IN_REVIEW}, State.REJECTED, Actor.OFFICE, "rejected",
-           needs_reason=True, is_decision=True),
+           needs_reason=True, is_decision=True, tone="negative"),
         _t("request_changes", "Request changes", {State.IN_REVIEW}, State.CHANGES_REQUESTED,
            Actor.OFFICE, "changes_requested", needs_reason=True),
         _t("reopen", "Back to review", APPROVED_STATES,
