@@ -6,13 +6,14 @@ from flask_login import current_user, login_required
 
 from governance import policies
 from governance.database import unit_of_work
-from governance.errors import IllegalTransition, NotAllowed, StaleObject, ValidationFailed
+from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
 from governance.license_review.verdicts import verdict_for
 from governance.maturity_review import services
 from governance.maturity_review.forms import form_data, review_form_class
 from governance.policies import license_policy
 from governance.scans.services import latest_finished_scan
 from governance.web.helpers import apply_errors
+from governance.workflow import kinds
 from governance.workflow import services as workflow
 
 bp = Blueprint("maturity", __name__)
@@ -32,6 +33,9 @@ def signals_by_id(item) -> dict[str, dict]:
 @login_required
 def review(request_id: int):
     item = workflow.get_for(current_user, request_id)
+    kind = kinds.registered().get(item.kind)
+    if kind is None or not kind.reviews_license:  # maturity is judged of a package
+        raise NotFound("No such adoption request, or you cannot see it.")
     criteria, policy = maturity_criteria(), license_policy()
     existing = services.review_of(item)
     can_edit = services.may_review(item, current_user)

@@ -1,7 +1,8 @@
-"""The workflow steps every request kind shares: one named function per transition.
+"""The workflow steps every request kind shares, fired by name through transition().
 
-Each step checks the actor's side and the current state, compares the version the actor saw,
-changes the row and records an audit event, all in the caller's transaction (services flush,
+A step checks the actor's side (auth.permissions) and the current state, compares the version
+the actor saw, does what its row of the transition table says, runs the kind's decision rules
+for a decision, and records an audit event, all in the caller's transaction (services flush,
 the boundary commits). Illegal steps raise one of the errors in governance.errors.
 """
 from __future__ import annotations

@@ -140,3 +140,12 @@ def test_the_api_refuses_a_decision_on_a_kind_it_does_not_know(people, client):
                          json={"version": item.version, "reason": "Fine."},
                          headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 409 and "not known to this app" in answer.json["message"]
+
+
+def test_package_pages_refuse_a_kind_that_names_no_package(travel_kind, people, client):
+    item = _travel(people, "Conference trip, 900 €")
+    _to_review(item, people)
+    db.session.commit()
+    f.login(client, people["office"].username)
+    assert client.get(f"/adoption/{item.id}/maturity").status_code == 404
+    assert client.get(f"/adoption/{item.id}").status_code == 404
