@@ -23,3 +23,17 @@ def test_the_contracts_cover_every_package_of_the_rings():
     assert "exhaustive = True" in config
     for pure in ("licensing", "scanning", "sbom", "exports", "compliance", "rules", "states"):
         assert f"governance.{pure}\n" in config  # listed under the pure core's forbidden rule
+
+
+def test_the_pure_core_imports_without_the_web_app():
+    """Scan workers and tools import the pure core alone: in a fresh process, importing all of
+    it loads neither Flask nor SQLAlchemy nor the app factory."""
+    code = ("import sys\n"
+            "import governance.licensing.policy, governance.scanning.runner, "
+            "governance.sbom, governance.exports, governance.compliance, governance.states\n"
+            "print(sorted(m for m in ('flask', 'sqlalchemy', 'governance.factory') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
