@@ -1,4 +1,5 @@
-"""Recording and querying audit events. Callers flush; the boundary commits."""
+"""Recording and querying audit events, and the chain's state for the pages and the CLI.
+Callers flush; the boundary commits."""
 from __future__ import annotations
 
 import csv
@@ -8,19 +9,28 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
+from governance.audit import chain
 from governance.audit.models import AuditEvent
 from governance.database import db
 
 
 def record(actor, obj_type: str, obj_id: int, action: str, summary: str = "",
            before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    """Add one event to the current transaction; it commits or rolls back with the change."""
+    """Add one event to the current transaction; it commits or rolls back with the change.
+
+    Its id, `prev_hash` and `hash` are set when it is flushed (governance.audit.chain), under
+    a lock held until the transaction ends."""
     entry = AuditEvent(
         actor_id=getattr(actor, "id", None), object_type=obj_type, object_id=obj_id,
         action=action, summary=summary, before=before, after=after,
     )
     db.session.add(entry)
     return entry
+
+
+def chain_state() -> chain.ChainState:
+    """Walk the whole chain (in batches of plain columns) and say whether it is intact."""
+    return chain.verify()
 
 
 def events_for(obj_type: str, obj_id: int) -> list[AuditEvent]:

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from governance.auth.models import User
+from governance.cli.audit import audit_cli
 from governance.cli.compliance import export_command, gate_command, products_cli
 from governance.cli.policies import policies_cli
 from governance.cli.scan import scan_command, scans_cli
@@ -47,3 +48,4 @@ def init_app(app) -> None:
     app.cli.add_command(products_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(gate_command)
+    app.cli.add_command(audit_cli)

@@ -46,8 +46,10 @@ def index():
     filters = _filters()
     page = paginate(services.search_query(**filters))
     users = db.session.scalars(select(User).order_by(User.username)).all()
+    # The whole chain is walked on each view (plain columns in batches, no ORM objects).
     return render_template("audit/index.html", page=page, users=users,
-                           actions=services.known_actions(), args=request.args)
+                           actions=services.known_actions(), args=request.args,
+                           chain=services.chain_state())
 
 
 @bp.get("/export.csv")
