@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from governance.adoption import api, demo, views
+from governance.adoption import api, demo, services, views
 from governance.adoption.models import AdoptionRequest
 from governance.adoption.schemas import AdoptionRequestSchema
 from governance.license_review import services as license_review
+from governance.scans.services import scan_succeeded
 from governance.workflow import kinds
 
 KIND = kinds.RequestKind(
@@ -23,5 +24,10 @@ KIND = kinds.RequestKind(
     load_demo=demo.load_demo)
 
 
+def _learn_component_facts(scan) -> None:
+    services.learn_component_facts(scan)
+
+
 def init_app(app: Flask) -> None:
     kinds.register(app, KIND)
+    scan_succeeded.connect(_learn_component_facts)

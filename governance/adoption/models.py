@@ -18,6 +18,10 @@ class AdoptionRequest(Request):
     will_modify: Mapped[bool] = mapped_column(default=False)
     linking: Mapped[str] = mapped_column(String(40))
     justification: Mapped[str] = mapped_column(Text, default="")
+    # The requester's own links: they never change the shared component row, whose facts come
+    # from the registry's metadata (a scan's package data) or the office.
+    homepage_url: Mapped[str] = mapped_column(String(500), default="")
+    repository_url: Mapped[str] = mapped_column(String(500), default="")
     # The product (of the requesting team) it goes into; empty for team-wide use.
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
 
@@ -39,6 +43,7 @@ class AdoptionRequest(Request):
             "component": self.component.purl if self.component else None,
             "usage_context": self.usage_context, "will_modify": self.will_modify,
             "linking": self.linking, "justification": self.justification,
+            "homepage_url": self.homepage_url, "repository_url": self.repository_url,
             "product": self.product.name if self.product else None,
             "alternatives": sorted(a.id for a in self.alternatives),
         })

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from governance.database import MAX_ID
 from governance.states import State
-from governance.web.api_kit import PageSchema
+from governance.web.api_kit import InputSchema, PageSchema, StrictBool
 from governance.workflow.schemas import RequestSchema
 
 
@@ -21,7 +21,10 @@ class ComponentSchema(Schema):
 
 
 class AdoptionRequestSchema(RequestSchema):
-    component = fields.Nested(ComponentSchema)
+    component = fields.Nested(ComponentSchema, metadata={
+        "description": "The shared package row; its links come from the registry or the office"})
+    homepage_url = fields.Str(metadata={"description": "The requester's own link"})
+    repository_url = fields.Str(metadata={"description": "The requester's own link"})
     usage_context = fields.Str()
     linking = fields.Str()
     will_modify = fields.Bool()
@@ -47,7 +50,7 @@ class ListArgsSchema(Schema):
     q = fields.Str(load_default="", validate=validate.Length(max=200))
 
 
-class RequestInputSchema(Schema):
+class RequestInputSchema(InputSchema):
     purl = fields.Str(load_default="", metadata={"example": "pkg:pypi/requests@2.32.3"})
     type = fields.Str(load_default="")
     namespace = fields.Str(load_default="")
@@ -59,7 +62,7 @@ class RequestInputSchema(Schema):
                       metadata={"description": "Team id; see GET /api/v1/me"})
     usage_context = fields.Str(required=True)
     linking = fields.Str(required=True)
-    will_modify = fields.Bool(load_default=False)
+    will_modify = StrictBool(load_default=False)
     justification = fields.Str(load_default="", validate=validate.Length(max=20000))
     alternatives = fields.List(fields.Int(validate=validate.Range(min=1, max=MAX_ID)),
                                load_default=list)
@@ -72,8 +75,8 @@ class RequestInputSchema(Schema):
 
 
 class CreateRequestSchema(RequestInputSchema):
-    submit = fields.Bool(load_default=False, metadata={"description": "Submit at once "
-                                                                      "instead of saving a draft"})
+    submit = StrictBool(load_default=False, metadata={"description": "Submit at once "
+                                                                     "instead of saving a draft"})
 
 
 class UpdateRequestSchema(RequestInputSchema):

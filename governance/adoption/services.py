@@ -19,6 +19,7 @@ from governance.components import services as components
 from governance.components.models import Component, Product
 from governance.database import db, get_by_id, utcnow
 from governance.errors import IllegalTransition, ValidationFailed
+from governance.exports import is_exportable_url
 from governance.license_review import verdicts
 from governance.rules.request_rules import Question, RequestRules
 from governance.states import EDITABLE_STATES, State
@@ -51,9 +52,13 @@ class AdoptionInput:
 
 
 def _check_url(value: str, key: str, errors: dict) -> str:
+    """A web address as every export will take it: http(s), a host, no spaces or characters a
+    URL may not hold."""
     value = (value or "").strip()
-    if value and not value.lower().startswith(("https://", "http://")):
-        errors[key] = "Give a web address starting with https:// or http://."
+    if value and not (value.lower().startswith(("https://", "http://"))
+                      and is_exportable_url(value)):
+        errors[key] = ("Give a web address starting with https:// or http://, without spaces "
+                       "(write a space as %20).")
     if len(value) > 500:
         errors[key] = "Keep the address under 500 characters."
     return value
@@ -151,7 +156,8 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
     if errors:
         raise ValidationFailed(errors)
 
-    request.component = components.get_or_create(purl, homepage, repository)
+    request.component = components.get_or_create(purl)
+    request.homepage_url, request.repository_url = homepage, repository
     request.team = team
     request.product = product
     request.usage_context = data.usage_context
@@ -200,6 +206,21 @@ def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: Re
         # The scan's verdict for the new context is stored now, not when a page asks.
         verdicts.store_for(request, policies.license_policy())
     return request
+
+
+def learn_component_facts(scan) -> None:
+    """A scan of an adoption request succeeded: the package's own metadata (scancode's package
+    data from its manifest) gives the shared component its homepage when it has none yet."""
+    component = getattr(scan.request, "component", None)
+    if component is None or component.homepage_url:
+        return
+    wanted = component.name.lower().replace("_", "-")
+    for package in (scan.summary or {}).get("packages") or []:
+        url = (package.get("homepage_url") or "").strip()
+        if ((package.get("name") or "").lower().replace("_", "-") == wanted and len(url) <= 500
+                and url.lower().startswith(("https://", "http://")) and is_exportable_url(url)):
+            component.homepage_url = url
+            return
 
 
 # --- lists ---------------------------------------------------------------------------------

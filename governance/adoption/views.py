@@ -122,8 +122,8 @@ def edit(request_id: int):
     initial = None
     if request.method == "GET":
         initial = {
-            "purl": item.component.purl, "homepage_url": item.component.homepage_url,
-            "repository_url": item.component.repository_url, "team": item.team_id,
+            "purl": item.component.purl, "homepage_url": item.homepage_url,
+            "repository_url": item.repository_url, "team": item.team_id,
             "usage_context": item.usage_context, "linking": item.linking,
             "will_modify": item.will_modify, "justification": item.justification,
             "alternatives": [a.id for a in item.alternatives], "lock_version": item.version,

@@ -102,8 +102,8 @@ def export(args):
     """Export what a scope uses, in one of the formats of `flask export`."""
     result = exports.build(args["format"], args["scope"], license_policy(),
                            current_app.config["SPDX_NAMESPACE_BASE"])
-    return Response(result.content, mimetype=result.mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{result.filename}"'})
+    return Response(result.content, mimetype=result.mimetype,
+                    headers=result.response_headers())
 
 
 @blp.post("/gate")

@@ -11,6 +11,7 @@ from governance.scanning import outcomes
 from governance.scans import services
 from governance.scans.queue import enqueue, scan_config
 from governance.web.api_kit import ApiErrorSchema, PageSchema, page_of
+from governance.web.input_guard import IN_PARAMETERS, control_characters
 from governance.workflow import services as workflow
 
 blp = Blueprint("api_scans", __name__, url_prefix="/api/v1",
@@ -91,11 +92,15 @@ def start_scan(request_id):
     if upload is None and not (isinstance(body, dict) and body.get("source")):
         raise ValidationFailed({"source": "Send JSON {\"source\": purl or URL} or a multipart "
                                           "'archive'."})
+    source = str((body or {}).get("source") or "")
+    errors = control_characters([("source", source)], IN_PARAMETERS)
+    if errors:
+        raise ValidationFailed(errors)
     item = workflow.get_for(g.api_user, request_id)
     with unit_of_work():
         services.ensure_scannable(item, g.api_user)
         scan = services.start_scan(item, g.api_user, scan_config(),
-                                   source=str((body or {}).get("source") or ""),
+                                   source=source,
                                    upload=upload.stream if upload else None,
                                    upload_name=upload.filename if upload else "")
     enqueue(scan.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from governance.web.api_kit import InputSchema
 from governance.workflow.schemas import UserRefSchema
 
 
@@ -14,14 +15,14 @@ class UserSchema(Schema):
     teams = fields.Function(lambda u: [{"id": t.id, "name": t.name} for t in u.teams])
 
 
-class TransitionSchema(Schema):
+class TransitionSchema(InputSchema):
     version = fields.Int(required=True)
     reason = fields.Str(load_default="", validate=validate.Length(max=20000))
     conditions = fields.Str(load_default="", validate=validate.Length(max=20000))
     expires_on = fields.Date(load_default=None, allow_none=True)
 
 
-class CommentInputSchema(Schema):
+class CommentInputSchema(InputSchema):
     body = fields.Str(required=True, validate=validate.Length(min=1, max=20000))
 
 

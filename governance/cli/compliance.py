@@ -43,6 +43,8 @@ def export_command(format_id: str, scope: str, output: Path | None):
                                current_app.config["SPDX_NAMESPACE_BASE"])
     except ValidationFailed as exc:
         _fail(exc)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if output is None:
         click.echo(result.content, nl=False)
     else:

@@ -41,18 +41,15 @@ def build_purl(type_: str, namespace: str, name: str, version: str) -> PackageUR
         raise ValidationFailed({"name": f"Not a valid package: {exc}"}) from exc
 
 
-def get_or_create(purl: PackageURL, homepage_url: str = "", repository_url: str = "") -> Component:
-    """The one row for this package version; fills in URLs it did not know yet."""
+def get_or_create(purl: PackageURL) -> Component:
+    """The one row for this package version. A request never writes its facts (links): they
+    are shared by every team that uses the package."""
     key = dict(type=purl.type, namespace=purl.namespace or "", name=purl.name,
                version=purl.version or "")
     component = db.session.scalar(select(Component).filter_by(**key))
     if component is None:
         component = Component(**key)
         db.session.add(component)
-    if homepage_url and not component.homepage_url:
-        component.homepage_url = homepage_url
-    if repository_url and not component.repository_url:
-        component.repository_url = repository_url
     db.session.flush()
     return component
 

@@ -13,10 +13,11 @@ from governance.exports.model import (
     ExportInput,
     ExportScope,
     ExportUsage,
+    is_exportable_url,
 )
 from governance.exports.notice import build_notice_html, build_notice_text, scancode_license_text
 from governance.exports.spdx_json import build_spdx
 
 __all__ = ["ExportComponent", "ExportError", "ExportInput", "ExportScope", "ExportUsage",
            "build_csv", "build_cyclonedx", "build_notice_html", "build_notice_text",
-           "build_spdx", "scancode_license_text"]
+           "build_spdx", "is_exportable_url", "scancode_license_text"]

@@ -20,7 +20,7 @@ SCOPE_KINDS = ("company", "team", "product")
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
 # Never in a URI or IRI (RFC 3986, 3987): such a URL would fail one format and pass another.
-_NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]|%(?![0-9A-Fa-f]{2})|#.*#")
+_NOT_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`]|%(?![0-9A-Fa-f]{2})|#.*#")
 _GIT_SSH = re.compile(r"git\+git@[\w.-]+:\S+")  # SPDX's git+git@host:path download location
 
 
@@ -126,6 +126,15 @@ class ExportComponent:
         if unknown:
             raise ExportError(f"{owner}: unknown obligation {', '.join(unknown)} (known: "
                               f"{', '.join(OBLIGATIONS)})")
+
+
+def is_exportable_url(url: str) -> bool:
+    """Whether the builders take `url` as a homepage or download address."""
+    try:
+        _url("", "", url)
+    except ExportError:
+        return False
+    return True
 
 
 def _url(owner: str, name: str, url: str | None, also: re.Pattern | None = None) -> None:

@@ -25,10 +25,10 @@ from governance.exports import (
     build_notice_html,
     build_notice_text,
     build_spdx,
+    is_exportable_url,
 )
 from governance.inventory import services as inventory
 from governance.licensing.policy import LicensePolicy
-from governance.scanning.http_client import is_web_url
 from governance.scans.services import latest_finished_scan
 
 TOOL_VERSION = "0.5"
@@ -61,6 +61,15 @@ class Export:
     filename: str
     mimetype: str
     components: int
+    # Stored values the formats could not take (a malformed link): left out, named here.
+    warnings: tuple[str, ...] = ()
+
+    def response_headers(self) -> dict[str, str]:
+        """A download's headers; how many values were left out travels with it."""
+        headers = {"Content-Disposition": f'attachment; filename="{self.filename}"'}
+        if self.warnings:
+            headers["X-Export-Warnings"] = str(len(self.warnings))
+        return headers
 
 
 def parse_scope(text: str) -> tuple[ExportScope, inventory.UsageFilters]:
@@ -90,34 +99,57 @@ def export_input(scope: ExportScope, filters: inventory.UsageFilters, policy: Li
     grouped: dict[int, list[inventory.Usage]] = {}
     for usage in inventory.usages(filters, policy):
         grouped.setdefault(usage.request.component_id, []).append(usage)
-    components = [_component(items) for items in grouped.values()]
+    warnings: list[str] = []
+    components = [_component(items, warnings) for items in grouped.values()]
     return ExportInput(scope=scope, components=components,
                        created=created or datetime.now(timezone.utc).replace(microsecond=0),
-                       tool_version=TOOL_VERSION, namespace_base=namespace_base)
+                       tool_version=TOOL_VERSION, namespace_base=namespace_base), warnings
 
 
-def _component(items: list[inventory.Usage]) -> ExportComponent:
+def _link(label: str, field: str, candidates, warnings: list[str]) -> str | None:
+    """The first candidate the formats take; each malformed one is named in the warnings."""
+    for url in candidates:
+        if not url:
+            continue
+        if is_exportable_url(url):
+            return url
+        warnings.append(f"{label}: {field} {url!r} is not a valid link; left out")
+    return None
+
+
+def _component(items: list[inventory.Usage], warnings: list[str]) -> ExportComponent:
+    """The component as the formats see it. Stored data never stops an export: a value the
+    formats refuse is left out and named in `warnings`."""
     first = items[0]
     component = first.request.component
+    label = component.display_name
     scan = latest_finished_scan(first.request)
     summary = scan.summary if scan else {}
     obligations = sorted({o["id"] for u in items
                           for o in (u.verdict.evaluation or {}).get("obligations") or ()})
     holders = tuple(h["holder"] for h in summary.get("holders") or [] if h.get("holder"))
-    return ExportComponent(
-        name=component.full_name,
-        version=component.version or None, purl=component.purl,
-        license_expression_spdx=first.verdict.expression_spdx or None,
-        holders=holders[:50], homepage_url=component.homepage_url or None,
-        download_url=scan.source if scan and is_web_url(scan.source) else None,
-        sha256=scan.archive.sha256 if scan and scan.archive else None,
-        obligations=tuple(obligations),
-        usages=tuple(ExportUsage(team=u.request.team.name,
-                                 product=u.request.product.name if u.request.product else None,
-                                 context=u.request.usage_context,
-                                 state=u.request.state.value,
-                                 approved_on=u.request.decided_at.date()
-                                 if u.request.decided_at else None) for u in items))
+    usages = tuple(ExportUsage(team=u.request.team.name,
+                               product=u.request.product.name if u.request.product else None,
+                               context=u.request.usage_context,
+                               state=u.request.state.value,
+                               approved_on=u.request.decided_at.date()
+                               if u.request.decided_at else None) for u in items)
+    # The component's own fact first (registry metadata), then the approved requests' links.
+    homepage = _link(label, "homepage", [component.homepage_url]
+                     + [u.request.homepage_url for u in items], warnings)
+    download = _link(label, "download address", [scan.source if scan else None], warnings) \
+        if scan and "://" in (scan.source or "") else None
+    try:
+        return ExportComponent(
+            name=component.full_name, version=component.version or None, purl=component.purl,
+            license_expression_spdx=first.verdict.expression_spdx or None,
+            holders=holders[:50], homepage_url=homepage, download_url=download,
+            sha256=scan.archive.sha256 if scan and scan.archive else None,
+            obligations=tuple(obligations), usages=usages)
+    except ExportError as exc:
+        warnings.append(f"{label}: {exc}; exported with its name, version and purl only")
+        return ExportComponent(name=component.full_name, version=component.version or None,
+                               purl=component.purl, usages=usages)
 
 
 def build(format_id: str, scope_text: str, policy: LicensePolicy, namespace_base: str) -> Export:
@@ -125,7 +157,7 @@ def build(format_id: str, scope_text: str, policy: LicensePolicy, namespace_base
     if fmt is None:
         raise ValidationFailed({"format": f"Choose one of {', '.join(FORMATS)}."})
     scope, filters = parse_scope(scope_text)
-    data = export_input(scope, filters, policy, namespace_base)
+    data, warnings = export_input(scope, filters, policy, namespace_base)
     try:
         content = fmt.build(data)
     except ExportError as exc:
@@ -133,4 +165,4 @@ def build(format_id: str, scope_text: str, policy: LicensePolicy, namespace_base
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", scope.name).strip("-") or "export"
     stamp = data.created.strftime("%Y%m%d")
     return Export(content, f"{scope.kind}-{slug}-{stamp}{fmt.suffix}", fmt.mimetype,
-                  len(data.components))
+                  len(data.components), tuple(warnings))

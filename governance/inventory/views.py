@@ -85,8 +85,8 @@ def export():
     except ValidationFailed as exc:
         flash(" ".join(exc.errors.values()) or exc.message, "danger")
         return redirect(url_for("inventory.index"))
-    return Response(result.content, mimetype=result.mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{result.filename}"'})
+    return Response(result.content, mimetype=result.mimetype,
+                    headers=result.response_headers())
 
 
 # --- products -------------------------------------------------------------------------------
