@@ -23,18 +23,37 @@ class LineList(list):
     line: int = 0
 
 
+# Policy files are a few kilobytes; a proposal pasted on the policy-diff page is bounded too.
+MAX_YAML_BYTES = 1024 * 1024
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        # Aliases let a few hundred bytes expand into gigabytes (a "billion laughs"); the
+        # office's files never need them, so they are refused before anything is built.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted in policy files",
+                event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _mapping(loader, node):
     loader.flatten_mapping(node)
     result = LineDict(loader.construct_pairs(node, deep=True))
-    keys = [loader.construct_object(k, deep=True) for k, _ in node.value]
-    duplicates = {k for k in keys if keys.count(k) > 1}
-    if duplicates:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"duplicate key {sorted(map(str, duplicates))[0]!r}", node.start_mark)
+    seen = set()
+    for key_node, _ in node.value:  # one pass: a long mapping is checked in linear time
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in seen
+            seen.add(key)
+        except TypeError:  # an unhashable key (a list): the mapping cannot hold it anyway
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value", key_node.start_mark) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {str(key)!r}", key_node.start_mark)
     result.line = node.start_mark.line + 1
     return result
 
@@ -62,6 +81,9 @@ def load_yaml(path: Path) -> LineDict:
 
 def parse_yaml(text: str, path: Path | str) -> LineDict:
     """`text`'s top-level mapping; `path` names it in errors (a file, or "candidate")."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        raise PolicyError(path, None, f"larger than {MAX_YAML_BYTES // 1024} KiB; a policy "
+                                      "file is a few kilobytes")
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

@@ -8,11 +8,13 @@ from flask import Flask
 
 from governance.web.badges import tone_class
 from governance.web.errors import register_error_handlers
+from governance.web.input_guard import refuse_control_characters
 from governance.web.security import add_security_headers
 
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.before_request(refuse_control_characters)
     register_error_handlers(app)
     app.add_template_filter(tone_class, "tone_class")
 

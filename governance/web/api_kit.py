@@ -4,7 +4,9 @@ uses these without importing the API package (which sits above the domains)."""
 from __future__ import annotations
 
 from flask import g
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, pre_load
+
+from governance.web.input_guard import IN_TEXT, MESSAGE
 
 ERRORS = {401: "No or bad token", 403: "Not allowed for your role", 404: "Not found",
           409: "Illegal transition, or the request changed since `version`",
@@ -19,6 +21,39 @@ class ApiErrorSchema(Schema):
     message = fields.Str(metadata={"description": "What went wrong, for a person to read"})
     errors = fields.Dict(keys=fields.Str(), values=fields.Raw(),
                          metadata={"description": "Per field: what is wrong with it"})
+
+
+class InputSchema(Schema):
+    """The base of every JSON body the API reads: control characters are refused per field
+    (web.input_guard does the same for query parameters and forms)."""
+
+    @pre_load
+    def refuse_control_characters(self, data, **kwargs):
+        if isinstance(data, dict):
+            errors = {key: [MESSAGE] for key, value in data.items()
+                      if _holds_control(value)}
+            if errors:
+                raise ValidationError(errors)
+        return data
+
+
+def _holds_control(value) -> bool:
+    if isinstance(value, str):
+        return bool(IN_TEXT.search(value))
+    if isinstance(value, dict):
+        return any(_holds_control(k) or _holds_control(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_control(v) for v in value)
+    return False
+
+
+class StrictBool(fields.Boolean):
+    """JSON's true and false only: 0, 1, "no" or "yes" are refused, not guessed at."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class PageSchema(Schema):

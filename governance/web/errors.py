@@ -60,7 +60,10 @@ def register_error_handlers(app) -> None:
         message = (getattr(exc, "data", None) or {}).get("message")
         if not message and not wants_json():
             message = FRIENDLY.get(exc.code)
-        return _render(exc.code or 500, exc.name, message or exc.description or "")
+        body, status = _render(exc.code or 500, exc.name, message or exc.description or "")
+        # A 405 says which methods the address takes (RFC 9110), as Werkzeug's own page does.
+        allow = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]
+        return body, status, allow
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
