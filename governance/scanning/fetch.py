@@ -2,7 +2,8 @@
 
 An archive comes from a purl (resolved through PyPI's JSON API or the npm registry), from a
 download URL, or from an uploaded file. Every byte is counted against a size cap while it is
-read, and a file only appears in the store, atomically, once it is complete.
+read, a whole download has a deadline and a minimum pace, and a file only appears in the
+store, atomically, once it is complete.
 Pure: no Flask, no database.
 """
 from __future__ import annotations
@@ -31,6 +32,12 @@ log = logging.getLogger(__name__)
 MAX_METADATA_BYTES = 64 * 1024 * 1024
 # npm's abbreviated document: dist-tags and each version's dist, without the READMEs.
 NPM_ABBREVIATED = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8"
+# A whole download may last DEADLINE_TIMEOUTS times the per-read timeout, at least a minute.
+DEADLINE_TIMEOUTS = 10
+MIN_DEADLINE_SECONDS = 60
+# After the first half minute, a download must average at least 1 KiB per second.
+MIN_BYTES_PER_SECOND = 1024
+RATE_GRACE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -191,22 +198,42 @@ def _get_json(session: requests.Session, url: str, what: str, timeout: float, *,
 # download and store
 
 
+def default_deadline(timeout: float) -> float:
+    """Ten times the wait allowed for each read, and never under a minute: with the default
+    60-second timeout a download may take 10 minutes, enough for a few hundred MB on a slow
+    line."""
+    return max(MIN_DEADLINE_SECONDS, DEADLINE_TIMEOUTS * timeout)
+
+
 def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
-             timeout: float = 60, public_only: bool = False) -> StoredArchive:
+             timeout: float = 60, public_only: bool = False,
+             deadline_seconds: float | None = None,
+             min_bytes_per_second: float = MIN_BYTES_PER_SECOND,
+             rate_grace_seconds: float = RATE_GRACE_SECONDS,
+             resolver: http.Resolver | None = None,
+             connector: http.Connector | None = None) -> StoredArchive:
     """Stream the archive into the store, refusing it once it grows past `max_bytes`.
 
     With `public_only`, every host on the way (redirects included) of a URL a user typed must
-    resolve to public addresses only: it must not make the server reach its own network. An
-    archive the configured registry points to is fetched wherever the registry is.
+    resolve to public addresses only, and the connection goes to exactly the addresses
+    checked: it must not make the server reach its own network. An archive the configured
+    registry points to is fetched wherever the registry is. `resolver` replaces the system's
+    DNS lookup and `connector` the opening of those pinned connections (tests).
 
-    `timeout` bounds connecting and each wait for data, not the whole transfer.
+    `timeout` bounds connecting and each wait for data. The whole download, redirects
+    included, must end within `deadline_seconds` (default_deadline(timeout) when None), and
+    after `rate_grace_seconds` its average rate must stay above `min_bytes_per_second`, so
+    that a server sending a byte now and then cannot hold it open.
     """
     what = f"The archive at {source.url}"
-    with http.session() as session:
+    limit = default_deadline(timeout) if deadline_seconds is None else deadline_seconds
+    with http.session() as session, http.Deadline(limit) as deadline:
         # Identity, so that what is counted, hashed and stored are the bytes of the file.
         with http.open_url(session, source.url, what, timeout,
-                   headers={"Accept-Encoding": "identity"},
-                   public_only=public_only and not source.from_registry) as response:
+                           headers={"Accept-Encoding": "identity"},
+                           public_only=public_only and not source.from_registry,
+                           resolver=resolver, connector=connector,
+                           deadline=deadline) as response:
             declared = http.content_length(response)
             if declared is not None and declared > max_bytes:
                 raise FetchError(f"{what} is {http.human_size(declared)}, "
@@ -214,12 +241,14 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
             filename = source.filename
             if source.purl is None:
                 filename = http.disposition_filename(response) or filename
-            chunks = response.raw.stream(http.CHUNK_SIZE, decode_content=False)
+            chunks = http.paced(http.response_chunks(response), deadline, what,
+                                min_bytes_per_second=min_bytes_per_second,
+                                grace_seconds=rate_grace_seconds)
             try:
                 stored = _store(chunks, filename, Path(store_dir), max_bytes=max_bytes,
                                 what=what)
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-                raise http.network_error(exc, what, source.url, timeout) from exc
+                raise http.network_error(exc, what, source.url, timeout, deadline) from exc
     log.info("Stored %s (%d bytes) from %s", stored.sha256, stored.size, source.url)
     return stored
 

@@ -67,6 +67,8 @@ class Misbehaviour:
     omit_length: bool = False          # no Content-Length: the body ends when the socket closes
     claimed_length: int | None = None  # a Content-Length that does not match the body
     stall_after: int | None = None     # send this many body bytes, then go silent
+    trickle: float | None = None       # send the body one byte at a time, this many s apart
+    trickle_headers: bool = False      # with trickle: the status line and headers as well
     headers: dict[str, str] = field(default_factory=dict)  # extra headers to send
 
 
@@ -234,6 +236,10 @@ class FakeRegistry:
             status, body = self._api(raw_path)
         if how.body is not None:
             body = how.body
+        if how.trickle is not None and how.trickle_headers:
+            self._trickle(handler, f"HTTP/1.0 {status} OK\r\nContent-Length: {len(body)}\r\n"
+                          "\r\n".encode() + body, how.trickle)
+            return
         handler.send_response(status)
         is_json = raw_path.startswith(("/pypi/", "/npm/")) and not raw_path.endswith(".tgz")
         handler.send_header("Content-Type",
@@ -249,8 +255,19 @@ class FakeRegistry:
             handler.wfile.flush()
             self._stop.wait(30)
             return
+        if how.trickle is not None:
+            self._trickle(handler, body, how.trickle)
+            return
         for start in range(0, len(body), 64 * 1024):
             handler.wfile.write(body[start:start + 64 * 1024])
+
+    def _trickle(self, handler: BaseHTTPRequestHandler, data: bytes, pause: float) -> None:
+        """A byte, a pause, a byte: each read gets data in time, the whole takes ages."""
+        for byte in data:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            if self._stop.wait(pause):
+                return
 
 
 class _Handler(BaseHTTPRequestHandler):
