@@ -53,6 +53,8 @@ def _record(import_id: int) -> SbomImport:
 @login_required
 def show(import_id: int):
     record = _record(import_id)
+    # An SBOM check shows what a product is made of: the same people who may check it read it.
+    may.check_sbom.require(current_user, record.product)
     status = request.args.get("status", "")
     q = request.args.get("q", "").strip().lower()[:200]
     rows = [(i, row) for i, row in enumerate(record.components)

@@ -134,9 +134,11 @@ def edit_product(product_id: int | None):
 def product(product_id: int):
     item = inventory.get_product(product_id)
     usages = inventory.usages(inventory.UsageFilters(product_id=item.id), license_policy())
+    can_check = may.check_sbom(current_user, item)
     imports = db.session.scalars(select(SbomImport).where(SbomImport.product_id == item.id)
-                                 .order_by(SbomImport.id.desc()).limit(20)).all()
+                                 .order_by(SbomImport.id.desc()).limit(20)).all() \
+        if can_check else []
     return render_template("inventory/product.html", product=item, usages=usages,
                            mix=inventory.license_mix(usages), imports=imports,
                            upload_form=SbomUploadForm(), formats=exports.FORMATS,
-                           can_edit=may.manage_products(current_user))
+                           can_edit=may.manage_products(current_user), can_check=can_check)

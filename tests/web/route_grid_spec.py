@@ -163,7 +163,7 @@ EXPECTED: dict[str, Expect] = {
     # Team A's product: its team and the office, compliance and admins check it; an empty
     # upload goes back with a message.
     "sbom_imports.upload": Expect(LOGIN, {"POST": 302}, {(OTHER_ENGINEER, "POST"): 403}),
-    "sbom_imports.show": Expect(LOGIN, {"GET": 200}),
+    "sbom_imports.show": Expect(LOGIN, {"GET": 200}, {(OTHER_ENGINEER, "GET"): 403}),
     "sbom_imports.drafts": Expect(LOGIN, {"POST": 302}),  # nothing ticked: back
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
