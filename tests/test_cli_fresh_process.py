@@ -1,0 +1,72 @@
+"""Every `flask` command as an operator or a cron job runs it: in a new process, on the suite's
+database, so a command that works only because the test run imported everything first fails
+here. (Each command's behaviour is tested in its own package; this checks that it starts.)"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from governance.auth.roles import Role
+from governance.database import db
+from governance.inventory import services as inventory
+from tests import factories as f
+from tests.scans.archives import tar_gz, tiny_package_files
+
+STRONG = "tangerine-harbour-4791"
+
+
+@pytest.fixture
+def data(rules, tmp_path):
+    team = f.team("Platform")
+    f.user(Role.ENGINEER, teams=[team], username="erin")
+    inventory.save_product(None, None, name="Console", team_id=team.id,
+                           usage_context="distributed", description="", rules=rules)
+    db.session.commit()
+    sbom = tmp_path / "bom.json"
+    sbom.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+        {"type": "library", "name": "left-pad", "version": "1.3.0",
+         "purl": "pkg:npm/left-pad@1.3.0", "licenses": [{"license": {"id": "MIT"}}]}]}))
+    return {"sbom": str(sbom), "policy": "policies/license-policy.yaml"}
+
+
+COMMANDS = [
+    (["users", "list"], 0, "erin"),
+    (["users", "create", "frank", "--role", "engineer", "--password", STRONG], 0,
+     "Created frank"),
+    (["users", "set-password", "erin", "--password", STRONG], 0, "Password of erin changed"),
+    (["scans", "recover"], 0, "Queued again: nothing"),
+    (["policies", "check"], 0, ""),
+    (["policies", "eval", "MIT OR GPL-3.0-or-later", "--context", "distributed"], 0, "allow"),
+    (["policies", "diff", "{policy}"], 0, ""),
+    (["waivers", "list"], 0, "No active waivers."),
+    (["waivers", "lapse"], 0, "0 waiver(s) lapsed."),
+    (["products", "list"], 0, "Console"),
+    (["products", "create", "Agent", "--team", "Platform", "--context", "internal"], 0,
+     "Product Agent"),
+    (["export", "--format", "csv"], 0, "team,product,context"),
+    (["gate", "{sbom}", "--context", "internal"], 0, "gate passed for internal: 1 component"),
+    (["verdicts", "refresh"], 0, "Stored 0 license verdict(s)"),
+    (["audit", "verify"], 0, "intact"),
+]
+
+
+@pytest.mark.parametrize("args,code,shown", COMMANDS, ids=lambda v: " ".join(v)
+                         if isinstance(v, list) else None)
+def test_the_command_runs_in_a_fresh_process(flask_cli, data, args, code, shown):
+    result = flask_cli(*[a.format(**data) for a in args])
+    assert result.returncode == code, result.stdout + result.stderr
+    assert shown in result.stdout + result.stderr
+
+
+def test_flask_scan_scans_an_archive_in_a_fresh_process(flask_cli, tmp_path):
+    archive = tar_gz(tmp_path / "tinypkg-1.0.0.tar.gz", tiny_package_files())
+    result = flask_cli("scan", str(archive), "--json", "--processes", "1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout)["files"] >= 1
+
+
+def test_flask_demo_load_fills_an_empty_database_in_a_fresh_process(flask_cli):
+    result = flask_cli("demo", "load")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "olivia" in result.stdout and "oss_office" in result.stdout
