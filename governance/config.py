@@ -67,8 +67,25 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", False),
         "SESSION_LIFETIME_HOURS": _int_env("SESSION_LIFETIME_HOURS", 12),
+        # Failed sign-ins: per (account, address), and a higher, slower limit per account.
         "LOGIN_MAX_FAILURES": _int_env("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_MINUTES": _int_env("LOGIN_LOCKOUT_MINUTES", 15),
+        "LOGIN_ACCOUNT_MAX_FAILURES": _int_env("LOGIN_ACCOUNT_MAX_FAILURES", 20),
+        "LOGIN_ACCOUNT_LOCKOUT_MINUTES": _int_env("LOGIN_ACCOUNT_LOCKOUT_MINUTES", 60),
+        # Behind N reverse proxies, trust the client address and scheme they forward
+        # (X-Forwarded-For, X-Forwarded-Proto); 0 uses the connection's own address.
+        "TRUSTED_PROXIES": _int_env("TRUSTED_PROXIES", 0),
+        # Flask-Limiter reads its RATELIMIT_* settings from here. memory:// counts per
+        # process; set redis://… when several processes serve the app.
+        "RATELIMIT_ENABLED": _bool_env("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "governance"),
+        "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "10 per minute"),
+        "RATELIMIT_API": os.environ.get("RATELIMIT_API", "300 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # An unreachable Redis must not take sign-in down: count in memory until it is back.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "PAGE_SIZE": _int_env("PAGE_SIZE", 20),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # Scans (README, "Scanning"): where archives and work folders live, the job backend,
@@ -111,6 +128,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
     }
     config.update(overrides)
+    if config.get("TESTING") and "RATELIMIT_ENABLED" not in overrides:
+        # The test suite signs in and calls the API far more often than any person: a test
+        # that wants the limits sets RATELIMIT_ENABLED=True in its config.
+        config["RATELIMIT_ENABLED"] = False
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)

@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from governance import (
     adoption,
@@ -27,6 +30,7 @@ from governance import (
 from governance.adoption.views import bp as adoption_bp
 from governance.auth.admin_views import bp as admin_bp
 from governance.auth.views import bp as auth_bp
+from governance.auth.views import limit_sign_in
 from governance.config import build_config, default_instance_path
 from governance.extensions import bootstrap, csrf, db, login_manager, migrate
 from governance.inventory.import_views import bp as sbom_imports_bp
@@ -50,6 +54,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path, test_config))
     (Path(app.config["SCANS_DIR"]) / "tmp").mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # Only when configured: otherwise anyone could pick their address by sending a header.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # A broken policy stops the app here with the file, the line and the reason.
     policies.init_app(app)
@@ -60,6 +68,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    # One limiter per app (its counts and storage are that app's); before the API's hooks, so
+    # a flood is refused before any token is looked up. Configured by RATELIMIT_* (config.py).
+    limiter = Limiter(key_func=get_remote_address)
+    limiter.init_app(app)
     # Before any route is added: every <int:...> of the app is bounded (see IdConverter).
     app.url_map.converters["int"] = IdConverter
     # One Api per app: it holds that app's OpenAPI document. Made before web.init_app, whose
@@ -76,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    api.init_app(app, smorest)
+    limit_sign_in(limiter)
+    api.init_app(app, smorest, limiter)
     cli.init_app(app)
     return app

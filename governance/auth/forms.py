@@ -39,8 +39,10 @@ class UserForm(FlaskForm):
     teams = SelectMultipleField("Teams", coerce=int, validate_choice=False)
     active = BooleanField("Active", default=True)
     password = PasswordField("Password", validators=[Optional(), Length(max=200)],
-                             description="At least 10 characters. Leave empty to keep the "
-                                         "current password when editing.")
+                             description="At least 10 characters, neither a common password "
+                                         "nor a sequence or repetition, nor the user name. "
+                                         "Leave empty to keep the current password when "
+                                         "editing.")
 
 
 class TeamForm(FlaskForm):

@@ -99,7 +99,8 @@ class LoginSession(db.Model):
 
 
 class LoginFailure(db.Model):
-    """Failed sign-ins, counted per username and per client address for throttling."""
+    """A sign-in attempt, stored before its password is checked and kept if it failed;
+    counted per (username, address) and per username (auth.services.authenticate)."""
 
     __tablename__ = "login_failures"
 

@@ -1,20 +1,37 @@
-"""Sign-in with throttling, login sessions, users, teams and API tokens."""
+"""Sign-in with throttling, login sessions, users, teams and API tokens.
+
+Throttling (authenticate): failed sign-ins are counted per (account, address), and with a
+higher limit over a longer window per account; an address alone never locks an account out
+(the per-address rate limit of the sign-in page is Flask-Limiter's, set up in the factory).
+"""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from blinker import Namespace
+from flask import current_app, has_app_context
+from sqlalchemy import delete, func, select, text
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.audit import services as audit
+from governance.auth import passwords
 from governance.auth import permissions as may
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User
 from governance.auth.roles import Role
 from governance.database import db, get_by_id, utcnow
 from governance.errors import NotAllowed, NotFound, ValidationFailed
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+
+# Sent each time a sign-in attempt reaches the password check (sender: the user name as
+# typed, lower case), whether or not the account exists: lets tests and monitoring count the
+# guesses that were actually tried.
+_signals = Namespace()
+password_checked = _signals.signal("password-checked")
 
 
 class LoginThrottled(NotAllowed):
@@ -27,32 +44,120 @@ class LoginFailed(ValidationFailed):
 
 # --- signing in and out ---------------------------------------------------------------------
 
-def _recent_failures(username: str, remote_addr: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.at >= since,
-            or_(LoginFailure.username == username, LoginFailure.remote_addr == remote_addr),
-        )
-    ) or 0
+@dataclass(frozen=True)
+class Throttle:
+    """max_failures in lockout_minutes per (account, address); account_max_failures in
+    account_lockout_minutes per account, from any address (a slower, higher limit)."""
+
+    max_failures: int
+    lockout_minutes: int
+    account_max_failures: int
+    account_lockout_minutes: int
+
+    @classmethod
+    def from_config(cls, config) -> Throttle:
+        return cls(config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT_MINUTES"],
+                   config["LOGIN_ACCOUNT_MAX_FAILURES"], config["LOGIN_ACCOUNT_LOCKOUT_MINUTES"])
 
 
-def authenticate(username: str, password: str, remote_addr: str, *, max_failures: int,
-                 lockout_minutes: int) -> User:
-    """The user, or LoginFailed / LoginThrottled. The caller commits either way, so that
-    failures are counted even though the sign-in fails."""
+def _lock_key(username: str) -> int:
+    """A signed 64-bit key per account name, for pg_advisory_xact_lock."""
+    digest = hashlib.blake2b(f"login:{username}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _minutes_until(oldest: datetime, window_minutes: int, now: datetime) -> int:
+    seconds = (oldest + timedelta(minutes=window_minutes) - now).total_seconds()
+    return max(1, math.ceil(seconds / 60))
+
+
+def _claim_attempt(username: str, remote_addr: str, throttle: Throttle) -> None:
+    """Record this attempt as a failure, then count, atomically; commits.
+
+    Why this order: the attempt is stored BEFORE the password is checked and counted in the
+    same transaction under a lock per account, so N concurrent guesses are counted one after
+    the other and at most the limit of them reach the check (check-then-insert let 28 of 60
+    through). PostgreSQL: a transaction-scoped advisory lock keyed by the account name.
+    SQLite serialises writers: the INSERT is the transaction's first statement, so it waits
+    for the write lock and the count after it sees every claim committed before. The claim is
+    committed before the (slow) hash is checked, so the lock is held for milliseconds; a
+    successful sign-in deletes it again. A throttled attempt is rolled back, not counted: it
+    never reached the check, and counting it would let anyone keep an account locked.
+    """
+    db.session.commit()  # start from a fresh transaction (see above: the write comes first)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": _lock_key(username)})
+    now = utcnow()
+    db.session.add(LoginFailure(username=username, remote_addr=remote_addr, at=now))
+    db.session.flush()
+    pair_since = now - timedelta(minutes=throttle.lockout_minutes)
+    account_since = now - timedelta(minutes=throttle.account_lockout_minutes)
+    rows = db.session.execute(
+        select(LoginFailure.at, LoginFailure.remote_addr)
+        .where(LoginFailure.username == username,
+               LoginFailure.at >= min(pair_since, account_since))
+        .order_by(LoginFailure.at)
+    ).all()
+    # Both lists include this attempt: it may go on while they hold at most the limit.
+    from_here = [at for at, addr in rows if addr == remote_addr and at >= pair_since]
+    from_anywhere = [at for at, _ in rows if at >= account_since]
+    message = None
+    if len(from_here) > throttle.max_failures:
+        # Free again when enough of the earlier failures have aged out of the window.
+        oldest = from_here[len(from_here) - throttle.max_failures - 1]
+        wait = _minutes_until(oldest, throttle.lockout_minutes, now)
+        message = (f"Too many failed sign-ins for this account from here. Wait {wait} "
+                   f"minute{'s' if wait != 1 else ''}, then try again.")
+    elif len(from_anywhere) > throttle.account_max_failures:
+        oldest = from_anywhere[len(from_anywhere) - throttle.account_max_failures - 1]
+        wait = _minutes_until(oldest, throttle.account_lockout_minutes, now)
+        message = (f"Too many failed sign-ins for this account. Wait {wait} "
+                   f"minute{'s' if wait != 1 else ''}, then try again.")
+    if message:
+        db.session.rollback()
+        raise LoginThrottled(message)
+    # What has aged out of both windows counts no more: keep the table small.
+    db.session.execute(delete(LoginFailure).where(
+        LoginFailure.username == username, LoginFailure.at < min(pair_since, account_since)))
+    db.session.commit()
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _check_unknown(password: str) -> None:
+    """As slow as a real check, so the time taken does not tell whether the account exists."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") \
+        if has_app_context() else "scrypt"
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_dummy_hashes[method], password)
+
+
+def authenticate(username: str, password: str, remote_addr: str, *,
+                 throttle: Throttle | None = None) -> User:
+    """The user, or LoginFailed / LoginThrottled (with a message that never tells whether
+    the account exists: unknown names are counted and throttled the same way).
+
+    Call it first in its transaction: it commits the attempt before checking the password
+    (see _claim_attempt). On failure the attempt stays recorded; on success it is deleted
+    with this address's earlier failures, and the caller commits."""
+    throttle = throttle or Throttle.from_config(current_app.config)
     username = (username or "").strip().lower()
+    key = username[:80]
     remote_addr = (remote_addr or "unknown")[:64]
-    since = utcnow() - timedelta(minutes=lockout_minutes)
-    if _recent_failures(username, remote_addr, since) >= max_failures:
-        raise LoginThrottled(
-            f"Too many failed sign-ins. Wait {lockout_minutes} minutes, then try again.")
+    _claim_attempt(key, remote_addr, throttle)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
+    password_checked.send(key)
+    if user is None:
+        _check_unknown(password or "")
     if user is None or not user.check_password(password or "") or not user.active:
-        db.session.add(LoginFailure(username=username[:80], remote_addr=remote_addr))
-        db.session.flush()
         raise LoginFailed({"password": "Unknown user name or wrong password."},
                           "Unknown user name or wrong password.")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    # Only this address's failures: the account-wide count of other addresses stands.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == key,
+                                                  LoginFailure.remote_addr == remote_addr))
     return user
 
 
@@ -90,12 +195,6 @@ def _require_admin(actor: User | None) -> None:
         may.administer.require(actor)
 
 
-def _validate_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            {"password": f"Use at least {MIN_PASSWORD_LENGTH} characters."})
-
-
 def create_user(actor: User | None, *, username: str, password: str, role: Role | str,
                 full_name: str = "", email: str = "", team_ids: list[int] = ()) -> User:
     _require_admin(actor)
@@ -110,7 +209,7 @@ def create_user(actor: User | None, *, username: str, password: str, role: Role 
     except ValueError:
         errors["role"] = "Choose a role."
     try:
-        _validate_password(password)
+        passwords.check(password, username=username)
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if errors:
@@ -137,7 +236,7 @@ def update_user(actor: User | None, user: User, *, role: Role | str, full_name: 
     if actor is not None and user.id == actor.id and (role != Role.ADMIN or not active):
         raise ValidationFailed({"role": "You cannot remove your own administrator access."})
     if password:
-        _validate_password(password)
+        passwords.check(password, username=user.username)
     before = {"role": user.role.value, "active": user.active,
               "teams": [t.name for t in user.teams], "full_name": user.full_name,
               "email": user.email}
@@ -163,7 +262,7 @@ def update_user(actor: User | None, user: User, *, role: Role | str, full_name: 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
     _require_admin(actor)
-    _validate_password(password)
+    passwords.check(password, username=user.username)
     user.set_password(password)
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     audit.record(actor, "user", user.id, "password_set", summary=user.username)

@@ -1,4 +1,4 @@
-"""Signing in and out, and the user's own API tokens."""
+"""Signing in and out (with the sign-in page's rate limit), and the user's own API tokens."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import Limiter
 from flask_login import current_user, login_required, login_user, logout_user
 
 from governance.auth import services
@@ -22,6 +23,16 @@ from governance.errors import ValidationFailed
 from governance.web.helpers import apply_errors
 
 bp = Blueprint("auth", __name__)
+
+
+def limit_sign_in(limiter: Limiter) -> None:
+    """Rate-limit the sign-in POST per client address (RATELIMIT_SIGNIN), on top of the
+    per-account throttle of services.authenticate: it slows password spraying over many
+    accounts, which the per-account counts do not see. Called once per app by the factory."""
+    limiter.limit(lambda: current_app.config["RATELIMIT_SIGNIN"], methods=["POST"],
+                  exempt_when=lambda: request.endpoint != "auth.login",
+                  error_message="Too many sign-in attempts from your address. "
+                                "Wait a minute, then try again.")(bp)
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,10 +51,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.username.data, form.password.data, request.remote_addr,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            # request.remote_addr is the client's own address, or, with TRUSTED_PROXIES set,
+            # the one the trusted proxies forwarded (ProxyFix, in the factory).
+            user = services.authenticate(form.username.data, form.password.data,
+                                         request.remote_addr)
             login = services.open_session(user, current_app.config["SESSION_LIFETIME_HOURS"])
             db.session.commit()
         except services.LoginThrottled as exc:
