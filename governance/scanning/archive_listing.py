@@ -287,18 +287,22 @@ def _mode_from_text(unix: str) -> int:
 
 
 def note_differences(listing: Listing, target: Path, prefix: str,
-                     note: Callable[[str, str, str], None]) -> None:
+                     note: Callable[[str, str, str], None], dropped=frozenset()) -> None:
     """Compare the listing with what landed in `target` and note every difference, as
-    note(path, kind, detail) with the path under `prefix` (`target` relative to the root)."""
+    note(path, kind, detail) with the path under `prefix` (`target` relative to the root).
+    `dropped`: indexes of entries left out on purpose (noted by the caller)."""
     if listing.source == "raw":
         return
-    landed = _landing_paths(listing.members) if listing.source == "libarchive" else {}
+    landed = (_landing_paths(listing.members, dropped) if listing.source == "libarchive"
+              else {})
 
     def at(path: str) -> str:
         path = _text(path)
         return f"{prefix}/{path}" if prefix else path
 
     for index, member in enumerate(listing.members):
+        if index in dropped:
+            continue
         natural, escapes = _natural_path(member.name)
         shown = show(member.raw)
         if member.kind == "symlink":
@@ -334,9 +338,10 @@ def note_differences(listing: Listing, target: Path, prefix: str,
             note(path, "mode_cleared", bits_cleared(member.mode))
 
 
-def _landing_paths(members: list[Member]) -> dict[int, str]:
+def _landing_paths(members: list[Member], dropped=frozenset()) -> dict[int, str]:
     """Where libarchive2.extract writes each file entry: extractcode's safe_path, then its
-    new_name, which adds _1, _2, … to a name already taken in the folder, ignoring case."""
+    new_name, which adds _1, _2, … to a name already taken in the folder, ignoring case.
+    Entries in `dropped` are not written, so take no name."""
     from commoncode.paths import safe_path
 
     taken: dict[str, set[str]] = {}
@@ -349,6 +354,8 @@ def _landing_paths(members: list[Member]) -> dict[int, str]:
 
     landed = {}
     for index, member in enumerate(members):
+        if index in dropped:
+            continue
         if member.kind == "dir":
             claim_folders(safe_path(member.name, preserve_spaces=True))
         elif member.kind in ("file", "hardlink"):

@@ -11,7 +11,9 @@ so each archive goes through four steps here:
    that everything resolves inside the tree, and count files and bytes again.
 4. Compare the listing with the disk and note what extractcode dropped, emptied or renamed.
 
-Steps 1 and 4, which read and interpret the listing, are in archive_listing.py.
+Steps 1 and 4, which read and interpret the listing, are in archive_listing.py. An entry whose
+name or path is too long to write is left out in step 2 and noted (long_paths.py), rather than
+failing the whole archive.
 
 Archives found in the result are extracted into `<name>-extract/` beside them, one level
 deeper each time, with the limits applying to the whole tree.
@@ -49,6 +51,12 @@ from governance.scanning.archive_listing import (
     show,
     special_kind,
 )
+from governance.scanning.long_paths import (
+    note_too_long,
+    remove_tree,
+    skipping_too_long,
+    too_long_members,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +66,7 @@ CONTROL_DIR_NAME = ".extraction"
 
 NOTE_KINDS = ("symlink_dropped", "hardlink_emptied", "renamed", "special_dropped",
               "path_contained", "mode_cleared", "name_not_utf8", "nested_extracted",
-              "nested_skipped")
+              "nested_skipped", "path_too_long")
 
 # A file with one of these names that extractcode cannot open is refused rather than passed
 # on as one opaque file: the user meant to upload an archive.
@@ -154,7 +162,7 @@ def extract_safely(archive: Path, work_dir: Path, limits: ExtractionLimits = Ext
                                 f"the limit is {human_size(limits.max_archive_bytes)}.")
     root, control = work_dir / SOURCE_DIR_NAME, work_dir / CONTROL_DIR_NAME
     for stale in (root, control):
-        shutil.rmtree(stale, ignore_errors=True)
+        remove_tree(stale)
     root.mkdir(parents=True)
     (control / "tmp").mkdir(parents=True)
     try:
@@ -166,18 +174,18 @@ def extract_safely(archive: Path, work_dir: Path, limits: ExtractionLimits = Ext
         run.files, run.bytes = files, total
         run.check_totals()
     except ExtractionRefused:
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
         raise
     except OSError as exc:
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
         raise ExtractionRefused(f"The archive could not be extracted ({exc}).") from None
     except Exception as exc:  # noqa: BLE001 - hostile input must end in a refusal, not a crash
         logger.exception("Extraction of %s failed unexpectedly", archive)
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
         raise ExtractionRefused("The archive could not be extracted "
                                 f"({type(exc).__name__}).") from None
     finally:
-        shutil.rmtree(control, ignore_errors=True)
+        remove_tree(control)
     return ExtractionResult(root, files, total, run.notes.items)
 
 
@@ -266,10 +274,18 @@ class _Extraction:
         if size > self.limits.max_archive_bytes:
             raise ExtractionRefused(f"{where} is {human_size(size)}; "
                                     f"the limit is {human_size(self.limits.max_archive_bytes)}.")
+        prefix, dropped = self._rel(target), {}
         try:
             listing = read_listing(archive, _is_single_stream(archive), lambda: Budget(
                 self.limits, self.files, self.bytes, where, size))
-            errors = _run_extractcode(archive, target)
+            dropped = too_long_members(listing, prefix)
+            if dropped and listing.source != "libarchive":
+                # Only libarchive's writer can leave an entry out (see long_paths.py).
+                errors = [f"{len(dropped):,} of its paths are too long to extract; "
+                          f"for one, {next(iter(dropped.values()))}"]
+            else:
+                with skipping_too_long(prefix):
+                    errors = _run_extractcode(archive, target)
         except Unreadable as exc:
             errors = [str(exc)]
         except OverLimit as exc:
@@ -277,12 +293,13 @@ class _Extraction:
         if errors:
             if not nested:
                 raise ExtractionRefused(f"The archive could not be read: {_sentence(errors[0])}")
-            shutil.rmtree(target, ignore_errors=True)
+            remove_tree(target)
             self.notes.add(self._rel(archive), "nested_skipped",
                            f"not extracted: it could not be read ({_sentence(errors[0])})")
             return False
         self._account(target)
-        note_differences(listing, target, self._rel(target), self.notes.add)
+        note_too_long(listing, dropped, prefix, self.notes.add)
+        note_differences(listing, target, prefix, self.notes.add, dropped)
         if nested:
             self.notes.add(self._rel(archive), "nested_extracted",
                            f"extracted into {self._rel(target)}/")

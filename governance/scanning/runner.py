@@ -7,7 +7,6 @@ import fnmatch
 import hashlib
 import os
 import resource
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
@@ -20,6 +19,7 @@ from governance.scanning.extraction import (
     extract_safely,
 )
 from governance.scanning.health import collect_signals
+from governance.scanning.long_paths import remove_tree
 from governance.scanning.scancode_adapter import cache_key, scancode_version
 from governance.scanning.workers import CONTEXT, FileOutcome, FileTask, ScanWorkerPool
 
@@ -191,7 +191,9 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
         nonlocal done
         record = first_by_key[outcome.key]
         if outcome.scan is None:
-            record.status, record.errors = outcomes.TIMEOUT, [outcome.error]
+            # Lost on two workers (workers.py retries once): past the time limit, or a crash.
+            record.status = outcomes.TIMEOUT if outcome.timed_out else outcomes.ERROR
+            record.errors = [outcome.error]
         else:
             record.seconds, record.close_call = outcome.scan.seconds, outcome.scan.close_call
             record.errors = outcome.scan.errors
@@ -230,11 +232,12 @@ def scan_archive(archive: Path, work_dir: Path, settings: ScanSettings, pool: Sc
                  progress: Callable[[int, int], None] = lambda done, total: None,
                  tick: Callable[[], None] | None = None) -> ScanOutcome:
     """Extract `archive` into a fresh `work_dir`, scan it, and remove the work dir."""
-    shutil.rmtree(work_dir, ignore_errors=True)
+    # remove_tree: an extraction stopped half-way may leave a tree too deep for rmtree.
+    remove_tree(work_dir)
     work_dir.mkdir(parents=True)
     try:
         extracted = extract_isolated(archive, work_dir, settings.limits, original_name,
                                      settings.extraction_timeout)
         return scan_tree(extracted.root, settings, pool, cache, progress, tick, extracted.notes)
     finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        remove_tree(work_dir)

@@ -1,11 +1,14 @@
 """Scan worker processes: each loads scancode's license index once and scans file after file.
 
 The parent hands one file at a time to each idle worker and watches the clock: scancode's own
-timeouts cannot interrupt every regex, so a worker that overruns its hard limit is killed, the
-file is recorded as timed out, and a fresh worker takes its place.
+timeouts cannot interrupt every regex, so a worker that overruns its hard limit is killed and a
+fresh worker takes its place. A file whose worker was lost (killed by this watchdog, or dead by
+itself: a crash, the OOM killer) is given once more to the fresh worker, and reported as failed
+only when that second attempt is lost too, with `timed_out` telling the two causes apart.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
@@ -17,6 +20,11 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
 from governance.scanning.scancode_adapter import SCANNERS, FileScan
+
+logger = logging.getLogger(__name__)
+
+# Why an attempt was lost when its worker died by itself (a crash, a signal, the OOM killer).
+DIED = "the scan worker died on this file"
 
 # spawn, not fork: the parent may be a threaded web server, and a forked copy of its locks
 # and sockets is trouble. Workers import only this pure package, never Flask.
@@ -38,7 +46,13 @@ class FileTask:
 class FileOutcome:
     key: str
     scan: FileScan | None
-    error: str = ""  # set when the worker was killed or crashed on this file
+    # Set when scan is None: the file's worker was lost on both attempts, and why.
+    error: str = ""
+    # The last attempt overran the hard limit and was killed by the watchdog; False when the
+    # worker died by itself.
+    timed_out: bool = False
+    # Why the first attempt was lost, when the file then went to a fresh worker.
+    retried_after: str = ""
 
 
 def _worker_main(conn: Connection, temp_dir: str, file_timeout: float) -> None:
@@ -79,6 +93,9 @@ class _Worker:
         child.close()
         self.ready = False
         self.task: FileTask | None = None
+        # A file lost with the worker this one replaced: its second and last attempt, and
+        # the first thing this worker scans.
+        self.retry: FileTask | None = None
         self.started_at = 0.0
 
     def give(self, task: FileTask) -> None:
@@ -105,6 +122,8 @@ class ScanWorkerPool:
         self.kill_after = kill_after or file_timeout * len(SCANNERS) + 30
         self.workers: list[_Worker] = []
         self.restarts = 0
+        # key -> (reason, timed_out) of a file's first lost attempt, during one run.
+        self._lost_once: dict[str, tuple[str, bool]] = {}
 
     def __enter__(self):
         self.start()
@@ -130,10 +149,30 @@ class ScanWorkerPool:
         self.workers = []
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        self.workers[self.workers.index(worker)] = _Worker(self.temp_dir, self.file_timeout)
+        fresh = _Worker(self.temp_dir, self.file_timeout)
+        self.workers[self.workers.index(worker)] = fresh
         self.restarts += 1
+        return fresh
+
+    def _lost(self, worker: _Worker, on_done, reason: str, timed_out: bool) -> None:
+        """`worker` died or was killed: replace it. Its file gets one more attempt, on the
+        fresh worker (a worker's own state, e.g. its memory, may have been the cause); a file
+        lost twice is reported, with both reasons."""
+        task, pinned = worker.task, worker.retry
+        fresh = self._replace(worker)
+        if task is None:
+            fresh.retry = pinned  # lost before it got its retry: not the file's fault
+            return
+        first = self._lost_once.pop(task.key, None)
+        if first is None:
+            logger.warning("Scan worker lost on %s (%s); trying it once more", task.location,
+                           reason)
+            self._lost_once[task.key] = (reason, timed_out)
+            fresh.retry = task
+            return
+        on_done(FileOutcome(task.key, None, _twice(first, (reason, timed_out)), timed_out))
 
     def run(self, tasks: Iterable[FileTask], on_done: Callable[[FileOutcome], None],
             on_tick: Callable[[], None] | None = None, tick_seconds: float = 1.0) -> None:
@@ -141,11 +180,14 @@ class ScanWorkerPool:
         on_tick is called at least every tick_seconds (for heartbeats and cancellation)."""
         self.start()
         pending = deque(tasks)
+        self._lost_once = {}
         last_tick = time.monotonic()
-        while pending or any(w.task for w in self.workers):
+        while pending or any(w.task or w.retry for w in self.workers):
             for worker in self.workers:
-                if worker.ready and worker.task is None and pending:
-                    worker.give(pending.popleft())
+                if worker.ready and worker.task is None and (worker.retry or pending):
+                    task = worker.retry or pending.popleft()
+                    worker.retry = None
+                    worker.give(task)
             ready = wait([w.conn for w in self.workers], timeout=0.5)
             for worker in list(self.workers):
                 if worker.conn in ready:
@@ -159,30 +201,23 @@ class ScanWorkerPool:
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
-            task = worker.task
-            self._replace(worker)
-            if task:
-                on_done(FileOutcome(task.key, None, "the scan worker crashed on this file"))
+            self._lost(worker, on_done, DIED, timed_out=False)
             return
         if message[0] == "ready":
             worker.ready = True
         elif message[0] == "done":
-            task, worker.task = worker.task, None
-            on_done(FileOutcome(message[1], message[2]))
+            worker.task = None
+            first = self._lost_once.pop(message[1], None)
+            on_done(FileOutcome(message[1], message[2], retried_after=first[0] if first else ""))
 
     def _watch(self, on_done) -> None:
         now = time.monotonic()
         for worker in list(self.workers):
             if worker.task and now - worker.started_at > self.kill_after:
-                task = worker.task
-                self._replace(worker)
-                on_done(FileOutcome(task.key, None, f"stopped after {self.kill_after:.0f} s: "
-                                                    "the scanner did not finish, worker killed"))
+                self._lost(worker, on_done, f"stopped after {self.kill_after:.0f} s: the scanner "
+                           "did not finish, worker killed", timed_out=True)
             elif not worker.process.is_alive():
-                task = worker.task
-                self._replace(worker)
-                if task:
-                    on_done(FileOutcome(task.key, None, "the scan worker died on this file"))
+                self._lost(worker, on_done, DIED, timed_out=False)
 
     def summarize(self, payload: dict, timeout: float = 600) -> dict:
         """Run summary.summarize in a worker, where scancode is already loaded."""
@@ -204,3 +239,12 @@ class ScanWorkerPool:
         if error:
             raise RuntimeError(error)
         return result
+
+
+def _twice(first: tuple[str, bool], second: tuple[str, bool]) -> str:
+    """One sentence for a file lost on both attempts."""
+    if first == second == (DIED, False):
+        return "the scan worker died twice on this file"
+    if first == second:
+        return f"{second[0]} (twice)"
+    return f"{first[0]}; on the second attempt: {second[0]}"
