@@ -18,9 +18,11 @@ MESSAGE = "This field holds a control character (such as NUL); remove it and try
 
 
 def control_characters(values, pattern: re.Pattern) -> dict[str, str]:
-    """{name: MESSAGE} for every (name, value) pair whose value or name holds one."""
-    return {name: MESSAGE for name, value in values
-            if pattern.search(name) or (isinstance(value, str) and pattern.search(value))}
+    """{name: MESSAGE} for every (name, value) pair whose value or name holds one. (A
+    malformed multipart part can come with no name at all: Werkzeug gives None.)"""
+    return {str(name): MESSAGE for name, value in values
+            if (isinstance(name, str) and pattern.search(name))
+            or (isinstance(value, str) and pattern.search(value))}
 
 
 def refuse_control_characters() -> None:

@@ -56,6 +56,16 @@ def test_the_api_refuses_control_characters_per_field(client, people):
                  422, "source")
 
 
+def test_a_multipart_part_without_a_readable_name_is_no_server_error(client, people):
+    # Found by the fuzzer: `name="a\"` leaves the quote open; Werkzeug reads the name as None.
+    body = b'--B\r\nContent-Disposition: form-data; name="a\\"\r\n\r\nx\r\n--B--\r\n'
+    item = f.request_in(State.SUBMITTED, people["alice"], people["team"])
+    answer = Api(client, people["alice"]).post(
+        f"/requests/{item.id}/scans", data=body,
+        headers={"Content-Type": "multipart/form-data; boundary=B"})
+    assert answer.status_code == 422
+
+
 @pytest.mark.parametrize("value", [0, 1, "yes", "false", None])
 def test_api_booleans_are_true_or_false_only(client, people, value):
     api = Api(client, people["alice"])
