@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from governance import create_app, policies
 from governance.database import db
@@ -150,3 +151,22 @@ def embedded(app, monkeypatch):
     assert not any(p.is_alive() for p in processes)
     assert runner_for(app) is not runner
     runner_for(app).stop()
+
+
+@pytest.fixture
+def empty_database_url(app, tmp_path):
+    """A brand-new empty database on the same server as the suite's."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"governance_empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
