@@ -25,8 +25,6 @@ from governance.auth.roles import Role
 from governance.database import db, get_by_id, utcnow
 from governance.errors import NotAllowed, NotFound, ValidationFailed
 
-MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
-
 # Sent each time a sign-in attempt reaches the password check (sender: the user name as
 # typed, lower case), whether or not the account exists: lets tests and monitoring count the
 # guesses that were actually tried.
