@@ -13,6 +13,7 @@ def app_gate(requests: Sequence[KnownRequest], context: str,
              product: str | None) -> tuple[Callable[[bytes], object], Callable[[], None]]:
     """(gate(data) through the app and its database, close()). The requests are stored as
     adoption requests for their packages, in their states and contexts."""
+    from governance.workflow.states import State
     from packageurl import PackageURL
 
     from governance import create_app
@@ -22,7 +23,6 @@ def app_gate(requests: Sequence[KnownRequest], context: str,
     from governance.database import db
     from governance.inventory import checks
     from governance.inventory.models import Product
-    from governance.workflow.states import State
 
     folder = tempfile.TemporaryDirectory(prefix="gate-bench-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'b.db'}",

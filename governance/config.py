@@ -107,6 +107,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "EXTRACT_MAX_RATIO": _int_env("EXTRACT_MAX_RATIO", 100),
         "EXTRACT_MAX_DEPTH": _int_env("EXTRACT_MAX_DEPTH", 3),
         "FETCH_TIMEOUT": _int_env("FETCH_TIMEOUT", 60),
+        # Downloads run on threads of their own (embedded backend), so a slow server holds up
+        # no scan; this many at once.
+        "FETCH_WORKERS": _int_env("FETCH_WORKERS", 2),
         # Downloads may only reach public addresses (no requests into the app's own network
         # from a URL a user typed); the configured registries are trusted as they are.
         "FETCH_PUBLIC_ONLY": _bool_env("FETCH_PUBLIC_ONLY", True),

@@ -125,6 +125,15 @@ def flask_cli(app, tmp_path):
     return run
 
 
+@pytest.fixture
+def fake_registry():
+    """A local PyPI and npm registry (tests/scanning/fakeregistry.py), fresh for each test."""
+    from tests.scanning.fakeregistry import FakeRegistry
+
+    with FakeRegistry() as registry:
+        yield registry
+
+
 @pytest.fixture(scope="session")
 def scan_pool(tmp_path_factory):
     """One real scan worker (scancode's license index loads once for the whole run)."""

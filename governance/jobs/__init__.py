@@ -1,8 +1,9 @@
 """Background work: the job backends and the scheduled housekeeping.
 
-Two real backends, chosen by SCAN_BACKEND: "embedded" (default: a thread in the app's own
-process dispatching to a pool of scan worker processes) and "celery" (a Redis broker and
-`celery -A governance.jobs.worker worker --pool solo`). init_app() installs the chosen one as
+Two real backends, chosen by SCAN_BACKEND: "embedded" (default: threads in the app's own
+process, fetching sources and dispatching scans to a pool of scan worker processes) and
+"celery" (a Redis broker, scan workers `celery -A governance.jobs.worker worker --pool solo`
+and fetch workers on the `fetch` queue). init_app() installs the chosen one as
 the app's scan queue (governance.scans.queue). Jobs take ids and keep their state on the row,
 so a job that dies is found by recover_stale() and run again.
 """
@@ -18,10 +19,10 @@ def init_app(app: Flask) -> None:
     backend = app.config["SCAN_BACKEND"]
     if backend == "celery":
         # Celery and its Redis client load only for the backend that uses them.
-        from governance.jobs.celery_backend import celery_init_app, run_scan_task
+        from governance.jobs.celery_backend import celery_init_app, dispatch
 
         celery_init_app(app)
-        queue.install(app, run_scan_task.delay)
+        queue.install(app, dispatch)
     elif backend == "embedded":
         queue.install(app, lambda scan_id: runner_for(
             current_app._get_current_object()).submit(scan_id))

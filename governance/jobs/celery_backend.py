@@ -1,9 +1,12 @@
 """The Celery backend, in the pattern of Flask's Celery docs: tasks run inside an app context.
 
-create_app() calls celery_init_app() when SCAN_BACKEND=celery. Start a worker with:
-    celery -A governance.jobs.worker worker --pool solo --loglevel INFO
-`--pool solo` because each task fans out over its own scan worker processes (which Celery's
-prefork children, being daemons, could not start); run more workers to scan more at once.
+create_app() calls celery_init_app() when SCAN_BACKEND=celery. Two kinds of worker:
+    celery -A governance.jobs.worker worker --pool solo --loglevel INFO          (scans)
+    celery -A governance.jobs.worker worker -Q fetch --pool threads --concurrency 4  (fetches)
+`--pool solo` because each scan task fans out over its own scan worker processes (which
+Celery's prefork children, being daemons, could not start); run more to scan more at once.
+Downloads go to the `fetch` queue, so a slow server holds up no scan worker; once the archive
+is stored, the fetch task queues the scan.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from governance.scans import services
 from governance.scans.queue import scan_config
 
 _pool = None
+FETCH_QUEUE = "fetch"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -37,6 +41,7 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        task_routes={"governance.fetch_source": {"queue": FETCH_QUEUE}},
         broker_connection_retry_on_startup=True,
         # `celery -A governance.jobs.worker beat` runs these; without beat, use
         # `flask waivers lapse` from cron.
@@ -68,11 +73,32 @@ def run_scan_task(scan_id: int) -> None:
         raise
 
 
+def dispatch(scan_id: int) -> None:
+    """The backend's enqueue: a scan whose source is still to be downloaded goes to the
+    fetch queue first, any other straight to the scan workers."""
+    if services.needs_fetch(scan_id):
+        fetch_source_task.delay(scan_id)
+    else:
+        run_scan_task.delay(scan_id)
+
+
+@shared_task(name="governance.fetch_source")
+def fetch_source_task(scan_id: int) -> None:
+    try:
+        ready = services.fetch_source(scan_id, scan_config())
+    except Exception:
+        db.session.rollback()
+        services.fail_unexpectedly(scan_id)
+        raise
+    if ready:
+        run_scan_task.delay(scan_id)
+
+
 @shared_task(name="governance.recover_scans")
 def recover_scans_task() -> list[int]:
     ids = services.scans_to_run(scan_config())
     for scan_id in ids:
-        run_scan_task.delay(scan_id)
+        dispatch(scan_id)
     return ids
 
 

@@ -1,15 +1,17 @@
-"""The embedded backend: one thread in the app's process takes scan ids from a queue and runs
-them with a pool of scan worker processes, started on the first scan and kept for the next.
+"""The embedded backend: threads in the app's process.
 
-The thread also re-queues stale scans every minute, so a scan whose process died is picked up
-again when the app comes back, and lapses expired waivers (see jobs.housekeeping).
+- one scan thread takes scan ids from a queue and runs them with a pool of scan worker
+  processes, started on the first scan and kept for the next;
+- FETCH_WORKERS fetch threads download the sources of purl and URL scans, and hand each back
+  to the scan queue once its archive is stored: a slow or trickling server holds up no scan;
+- a housekeeping thread re-queues stale scans every minute (a scan whose process died is
+  picked up again when the app comes back) and lapses expired waivers (jobs.housekeeping).
 """
 from __future__ import annotations
 
 import logging
 import queue
 import threading
-import time
 
 from governance.database import db
 from governance.jobs.housekeeping import lapse_waivers
@@ -27,22 +29,41 @@ class EmbeddedRunner:
     def __init__(self, app):
         self.app = app
         self.queue: queue.Queue[int | None] = queue.Queue()
+        self.fetch_queue: queue.Queue[int | None] = queue.Queue()
         self.pool = None
         self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="scan-runner", daemon=True)
-        self.thread.start()
+        self._waiting: set[int] = set()  # ids in self.queue, so recovery does not pile them up
+        self._waiting_lock = threading.Lock()
+        self.thread = threading.Thread(target=self._scan_loop, name="scan-runner", daemon=True)
+        # Daemon threads: a download in hand never keeps the app from exiting; its scan is
+        # found stale and fetched again by the next runner.
+        self.fetchers = [threading.Thread(target=self._fetch_loop, name=f"scan-fetch-{n}",
+                                          daemon=True)
+                         for n in range(max(1, app.config["FETCH_WORKERS"]))]
+        self.housekeeper = threading.Thread(target=self._housekeeping_loop,
+                                            name="scan-housekeeping", daemon=True)
+        for thread in (self.thread, *self.fetchers, self.housekeeper):
+            thread.start()
 
     def submit(self, scan_id: int) -> None:
+        with self._waiting_lock:
+            if scan_id in self._waiting:
+                return
+            self._waiting.add(scan_id)
         self.queue.put(scan_id)
 
     def stop(self, timeout: float = 60) -> None:
-        """Let the scan in hand finish, then end the thread and the worker processes; the
-        next runner_for(app) starts a fresh runner (and recovers again)."""
+        """Let the scan in hand finish, then end the threads and the worker processes; the
+        next runner_for(app) starts a fresh runner (and recovers again). A download in hand
+        is left to its deadline: its scan is found stale and fetched again."""
         self.stopping.set()
-        self.queue.put(None)  # wakes the thread at once
+        self.queue.put(None)  # wakes the threads at once
+        for _ in self.fetchers:
+            self.fetch_queue.put(None)
         self.thread.join(timeout)
         if self.thread.is_alive():
             raise TimeoutError(f"The scan runner was still busy after {timeout:.0f} s.")
+        self.housekeeper.join(timeout)
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -58,44 +79,52 @@ class EmbeddedRunner:
             self.pool.start()
         return self.pool
 
-    def _recover(self) -> None:
-        for scan_id in services.scans_to_run(scan_config()):
-            self.queue.put(scan_id)
-
-    def _loop(self) -> None:
-        last_recovery = 0.0
-        while not self.stopping.is_set():
-            if time.monotonic() - last_recovery > RECOVERY_INTERVAL:
-                with self.app.app_context():
-                    try:
-                        self._recover()
-                    except Exception:  # noqa: BLE001 - keep the runner alive; logged
-                        log.exception("scan recovery failed")
-                    finally:
-                        db.session.remove()
-                    try:
-                        lapse_waivers()
-                    except Exception:  # noqa: BLE001 - keep the runner alive; logged
-                        log.exception("lapsing expired waivers failed")
-                    finally:
-                        db.session.remove()
-                last_recovery = time.monotonic()
+    def _in_app(self, work, what: str, on_error=None):
+        """Run `work()` in an app context with a session of its own; an exception is logged
+        (and handed to `on_error`), never the end of the thread."""
+        with self.app.app_context():
             try:
-                scan_id = self.queue.get(timeout=5)
-            except queue.Empty:
-                continue
+                return work()
+            except Exception:  # noqa: BLE001 - keep the thread alive; logged
+                log.exception("%s failed unexpectedly", what)
+                db.session.rollback()
+                if on_error is not None:
+                    on_error()
+            finally:
+                db.session.remove()
+
+    def _housekeeping_loop(self) -> None:
+        while not self.stopping.is_set():
+            for scan_id in self._in_app(lambda: services.scans_to_run(scan_config()),
+                                        "scan recovery") or ():
+                self.submit(scan_id)
+            self._in_app(lapse_waivers, "lapsing expired waivers")
+            self.stopping.wait(RECOVERY_INTERVAL)
+
+    def _scan_loop(self) -> None:
+        while not self.stopping.is_set():
+            scan_id = self.queue.get()
             if scan_id is None or self.stopping.is_set():
                 break
-            with self.app.app_context():
-                try:
-                    config = scan_config()
-                    services.run_scan(scan_id, config, self._pool(config))
-                except Exception:  # noqa: BLE001 - one broken scan must not stop the runner
-                    log.exception("scan %s failed unexpectedly", scan_id)
-                    db.session.rollback()
-                    services.fail_unexpectedly(scan_id)
-                finally:
-                    db.session.remove()
+            with self._waiting_lock:
+                self._waiting.discard(scan_id)
+            if self._in_app(lambda: services.needs_fetch(scan_id), "checking a scan"):
+                self.fetch_queue.put(scan_id)
+                continue
+            self._in_app(lambda: services.run_scan(scan_id, scan_config(),
+                                                   self._pool(scan_config())),
+                         f"scan {scan_id}", lambda: services.fail_unexpectedly(scan_id))
+
+    def _fetch_loop(self) -> None:
+        while not self.stopping.is_set():
+            scan_id = self.fetch_queue.get()
+            if scan_id is None or self.stopping.is_set():
+                break
+            ready = self._in_app(lambda: services.fetch_source(scan_id, scan_config()),
+                                 f"fetching scan {scan_id}",
+                                 lambda: services.fail_unexpectedly(scan_id))
+            if ready and not self.stopping.is_set():
+                self.submit(scan_id)
 
 
 def runner_for(app) -> EmbeddedRunner:

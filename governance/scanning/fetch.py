@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -211,7 +211,8 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
              min_bytes_per_second: float = MIN_BYTES_PER_SECOND,
              rate_grace_seconds: float = RATE_GRACE_SECONDS,
              resolver: http.Resolver | None = None,
-             connector: http.Connector | None = None) -> StoredArchive:
+             connector: http.Connector | None = None,
+             progress: Callable[[int], None] | None = None) -> StoredArchive:
     """Stream the archive into the store, refusing it once it grows past `max_bytes`.
 
     With `public_only`, every host on the way (redirects included) of a URL a user typed must
@@ -223,7 +224,8 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
     `timeout` bounds connecting and each wait for data. The whole download, redirects
     included, must end within `deadline_seconds` (default_deadline(timeout) when None), and
     after `rate_grace_seconds` its average rate must stay above `min_bytes_per_second`, so
-    that a server sending a byte now and then cannot hold it open.
+    that a server sending a byte now and then cannot hold it open. `progress` is called with
+    the bytes received so far after each chunk (a job's heartbeat).
     """
     what = f"The archive at {source.url}"
     limit = default_deadline(timeout) if deadline_seconds is None else deadline_seconds
@@ -244,6 +246,8 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
             chunks = http.paced(http.response_chunks(response), deadline, what,
                                 min_bytes_per_second=min_bytes_per_second,
                                 grace_seconds=rate_grace_seconds)
+            if progress is not None:
+                chunks = _reporting(chunks, progress)
             try:
                 stored = _store(chunks, filename, Path(store_dir), max_bytes=max_bytes,
                                 what=what)
@@ -251,6 +255,14 @@ def download(source: SourceLocation, store_dir: Path, *, max_bytes: int,
                 raise http.network_error(exc, what, source.url, timeout, deadline) from exc
     log.info("Stored %s (%d bytes) from %s", stored.sha256, stored.size, source.url)
     return stored
+
+
+def _reporting(chunks: Iterable[bytes], progress: Callable[[int], None]) -> Iterator[bytes]:
+    received = 0
+    for chunk in chunks:
+        received += len(chunk)
+        progress(received)
+        yield chunk
 
 
 def store_file(fileobj: BinaryIO, filename: str, store_dir: Path, *,

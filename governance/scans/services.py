@@ -24,6 +24,8 @@ from governance.scanning.scancode_adapter import options_digest, scancode_versio
 from governance.scans.models import Archive, FileResult, Scan, ScanFile, ScanState
 from governance.workflow.models import Request
 
+HEARTBEAT_SECONDS = 5  # how often a long fetch tells the database it is alive
+
 # Sent with the scan when it succeeded, inside the transaction that records it, so what a
 # listener stores (license_review stores the scan's verdict) commits with it.
 scan_succeeded = Namespace().signal("scan-succeeded")
@@ -145,15 +147,43 @@ class DbResultCache:
         self.pending = []
 
 
-def _claim(scan_id: int) -> bool:
+def _claim(scan_id: int, *, phase: str = "", without_archive: bool = False) -> bool:
     now = utcnow()
+    claim = update(Scan).where(Scan.id == scan_id, Scan.state == ScanState.QUEUED)
+    if without_archive:
+        claim = claim.where(Scan.archive_id.is_(None))
     claimed = db.session.execute(
-        update(Scan).where(Scan.id == scan_id, Scan.state == ScanState.QUEUED)
-        .values(state=ScanState.RUNNING, attempts=Scan.attempts + 1, started_at=now,
-                heartbeat_at=now, phase="", error="", files_done=0, files_total=0)
+        claim.values(state=ScanState.RUNNING, attempts=Scan.attempts + 1, started_at=now,
+                     heartbeat_at=now, phase=phase, error="", files_done=0, files_total=0)
     ).rowcount
     db.session.commit()
     return claimed == 1
+
+
+def needs_fetch(scan_id: int) -> bool:
+    """A queued scan whose source is still to be downloaded (a purl or a URL)."""
+    return db.session.scalar(select(Scan.id).where(
+        Scan.id == scan_id, Scan.state == ScanState.QUEUED, Scan.archive_id.is_(None))) is not None
+
+
+def fetch_source(scan_id: int, config: ScanConfig) -> bool:
+    """The fetch stage, run apart from scanning so that a slow server holds up no other scan:
+    claim a queued scan with no archive yet, download its source and put it back in the queue
+    with its archive. True when it is ready for run_scan; False when it was not this stage's
+    to take, or when the fetch failed (the scan is then failed with the reason)."""
+    if not _claim(scan_id, phase="fetching", without_archive=True):
+        return False
+    scan = db.session.get(Scan, scan_id)
+    try:
+        _fetch(scan, config)
+    except ScanFailed as exc:
+        db.session.rollback()
+        _finish(db.session.get(Scan, scan_id), ScanState.FAILED, exc.reason)
+        return False
+    # A fetch that worked does not use up one of the attempts the scan itself is allowed.
+    scan.state, scan.phase, scan.attempts = ScanState.QUEUED, "", scan.attempts - 1
+    db.session.commit()
+    return True
 
 
 def _reusable(archive: Archive) -> Scan | None:
@@ -182,11 +212,21 @@ def _finish(scan: Scan, state: ScanState, error: str = "") -> None:
 def _fetch(scan: Scan, config: ScanConfig) -> None:
     scan.phase = "fetching"
     db.session.commit()
+    last_beat = time.monotonic()
+
+    def heartbeat(received: int) -> None:
+        # A download may take minutes: the heartbeat says it is alive, not stale.
+        nonlocal last_beat
+        if time.monotonic() - last_beat > HEARTBEAT_SECONDS:
+            scan.heartbeat_at = utcnow()
+            db.session.commit()
+            last_beat = time.monotonic()
+
     try:
         location = fetch.resolve(scan.source, config.registries, timeout=config.fetch_timeout)
         stored = fetch.download(location, config.archives_dir, max_bytes=config.fetch_max_bytes,
                                 timeout=config.fetch_timeout,
-                                public_only=config.fetch_public_only)
+                                public_only=config.fetch_public_only, progress=heartbeat)
     except fetch.FetchError as exc:
         raise ScanFailed(exc.reason) from exc
     scan.archive = _archive_for(stored)

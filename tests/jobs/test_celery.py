@@ -43,28 +43,42 @@ def broker():
 
 
 @pytest.fixture
-def worker(app, broker, tmp_path):
-    """`celery -A governance.jobs.worker worker --pool solo` on the test's database."""
+def start_worker(app, broker, tmp_path, fake_registry):
+    """Start `celery -A governance.jobs.worker worker ARGS…` on the test's database, with the
+    local registry as PyPI; every worker started is stopped after the test."""
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                SCAN_BACKEND="celery", CELERY_BROKER_URL=broker,
                SCANS_DIR=app.config["SCANS_DIR"], SCAN_PROCESSES="1",
-               INSTANCE_PATH=str(tmp_path / "worker-instance"), SECRET_KEY="x")
-    log_path = tmp_path / "worker.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "governance.jobs.worker", "worker",
-             "--pool", "solo", "--loglevel", "INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    process.log_path = log_path
-    try:
-        yield process
-    finally:
+               PYPI_URL=fake_registry.pypi_url, SECRET_KEY="x")
+    started = []
+
+    def start(*args: str) -> subprocess.Popen:
+        name = f"worker-{len(started)}"
+        log_path = tmp_path / f"{name}.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "governance.jobs.worker", "worker",
+                 "--loglevel", "INFO", "--hostname", f"{name}@%h", *args],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                env=dict(env, INSTANCE_PATH=str(tmp_path / f"{name}-instance")))
+        process.log_path = log_path
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
         process.terminate()
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def worker(start_worker):
+    """A scan worker as the README starts it: `--pool solo`."""
+    return start_worker("--pool", "solo")
 
 
 @pytest.fixture
@@ -120,3 +134,36 @@ def test_a_scan_enqueued_for_celery_is_run_by_a_worker(celery_app, worker, tmp_p
     worker.terminate()
     worker.wait(30)
     assert wait_until_gone(spawned, timeout=10) == []
+
+
+def test_a_fetch_runs_on_the_fetch_queue_and_holds_up_no_scan(celery_app, worker, start_worker,
+                                                             fake_registry, tmp_path):
+    # The README's fetch worker: the `fetch` queue, threads.
+    fetcher = start_worker("-Q", "fetch", "--pool", "threads", "--concurrency", "2")
+    fake_registry.misbehave("/files/demo_lib-1.0.0.tar.gz", trickle=4, trickle_headers=True,
+                            body=b"x" * 100)
+    archive = tar_gz(tmp_path / "tinypkg-1.0.0.tar.gz", tiny_package_files())
+
+    with celery_app.app_context():
+        config = scan_config()
+        slow = services.start_scan(None, None, config, source="pkg:pypi/demo-lib@1.0.0")
+        fetched = services.start_scan(None, None, config, source="pkg:pypi/demo-lib@1.1.0")
+        db.session.commit()
+        enqueue(slow.id)
+        trickling = wait_for_scan(slow.id, lambda s: s.phase == "fetching", timeout=120)
+        assert trickling.phase == "fetching", (trickling.state, tail(fetcher.log_path))
+        uploaded = services.start_scan(None, None, config,
+                                       upload=io.BytesIO(archive.read_bytes()),
+                                       upload_name=archive.name)
+        db.session.commit()
+        enqueue(uploaded.id)
+        enqueue(fetched.id)
+        for scan_id in (uploaded.id, fetched.id):
+            done = wait_for_scan(scan_id, lambda s: s.is_finished, timeout=180)
+            assert done.state == ScanState.SUCCEEDED, (
+                f"{done.state} {done.error!r}; scan worker log:\n{tail(worker.log_path)}\n"
+                f"fetch worker log:\n{tail(fetcher.log_path)}")
+        assert done.archive.filename == "demo_lib-1.1.0.tar.gz" and done.attempts == 1
+        still = wait_for_scan(slow.id, lambda s: True, timeout=0)
+        assert (still.state, still.phase) == (ScanState.RUNNING, "fetching")
+        db.session.remove()

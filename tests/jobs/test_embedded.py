@@ -17,6 +17,12 @@ from tests.scans.archives import tar_gz, tiny_package_files
 TIMEOUT = 90
 
 
+def _purl_scan(purl):
+    scan = services.start_scan(None, None, scan_config(), source=purl)
+    db.session.commit()
+    return scan
+
+
 def _queued_scan(tmp_path, version="1.0.0"):
     archive = tar_gz(tmp_path / f"tinypkg-{version}.tar.gz", tiny_package_files(version))
     scan = services.start_scan(None, None, scan_config(),
@@ -51,3 +57,42 @@ def test_a_starting_runner_resumes_queued_and_stale_scans(app, embedded, tmp_pat
         assert done.state == ScanState.SUCCEEDED, done.error
         assert done.attempts == attempts
         assert done.summary["declared_license_expression"] == "mit"
+
+
+def test_a_trickling_download_holds_up_no_other_scan(app, embedded, fake_registry, tmp_path,
+                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "PYPI_URL", fake_registry.pypi_url)
+    # Status line and headers a byte every 4 s: each read gets data in time, the download
+    # would go on for minutes (until the deadline) if the registry kept it up.
+    fake_registry.misbehave("/files/demo_lib-1.1.0.tar.gz", trickle=4, trickle_headers=True,
+                            body=b"x" * 100)
+    slow = _purl_scan("pkg:pypi/demo-lib@1.1.0")
+    enqueue(slow.id)
+    fetching = wait_for_scan(slow.id, lambda s: s.phase == "fetching", timeout=TIMEOUT)
+    assert fetching.state == ScanState.RUNNING, (fetching.state, fetching.error)
+
+    uploaded = _queued_scan(tmp_path)
+    enqueue(uploaded.id)
+    done = wait_for_scan(uploaded.id, lambda s: s.is_finished, timeout=TIMEOUT)
+    assert done.state == ScanState.SUCCEEDED, done.error
+    still = wait_for_scan(slow.id, lambda s: True, timeout=0)
+    assert (still.state, still.phase) == (ScanState.RUNNING, "fetching")
+
+    # The registry hangs up: the fetch fails with the reason, on its own thread.
+    fake_registry.stop()
+    failed = wait_for_scan(slow.id, lambda s: s.is_finished, timeout=TIMEOUT)
+    assert failed.state == ScanState.FAILED
+    assert "demo_lib-1.1.0.tar.gz" in failed.error
+
+
+def test_a_fetched_scan_is_scanned_once_its_archive_is_stored(app, embedded, fake_registry,
+                                                              monkeypatch):
+    monkeypatch.setitem(app.config, "PYPI_URL", fake_registry.pypi_url)
+    scan = _purl_scan("pkg:pypi/demo-lib@1.1.0")
+    enqueue(scan.id)
+    done = wait_for_scan(scan.id, lambda s: s.is_finished, timeout=TIMEOUT)
+    assert done.state == ScanState.SUCCEEDED, done.error
+    assert done.archive.filename == "demo_lib-1.1.0.tar.gz"
+    # The fetch gave its attempt back: one attempt, the scan's own.
+    assert done.attempts == 1
+    assert done.summary["files"] >= 1

@@ -208,3 +208,48 @@ def test_a_url_into_the_private_network_is_not_fetched(item, people, scan_pool):
     db.session.refresh(scan)
     assert scan.state == ScanState.FAILED
     assert "private network" in scan.error and scan.archive is None
+
+
+@pytest.fixture
+def registry(app, fake_registry, monkeypatch):
+    monkeypatch.setitem(app.config, "PYPI_URL", fake_registry.pypi_url)
+    return fake_registry
+
+
+def test_the_fetch_stage_stores_the_archive_and_queues_the_scan_again(item, people, registry):
+    scan = services.start_scan(item, people["erin"], scan_config(),
+                               source="pkg:pypi/demo-lib@1.1.0")
+    db.session.commit()
+    assert services.needs_fetch(scan.id)
+
+    assert services.fetch_source(scan.id, scan_config()) is True
+    db.session.refresh(scan)
+    assert (scan.state, scan.phase, scan.attempts) == (ScanState.QUEUED, "", 0)
+    assert scan.archive.filename == "demo_lib-1.1.0.tar.gz"
+    assert not services.needs_fetch(scan.id)
+    # Not this stage's any more: a second fetch of the same scan does nothing.
+    assert services.fetch_source(scan.id, scan_config()) is False
+    assert registry.paths_seen().count("/files/demo_lib-1.1.0.tar.gz") == 1
+
+
+def test_a_failed_fetch_fails_the_scan_with_the_reason(item, people, registry):
+    scan = services.start_scan(item, people["erin"], scan_config(),
+                               source="pkg:pypi/no-such-package@1.0.0")
+    db.session.commit()
+    assert services.fetch_source(scan.id, scan_config()) is False
+    db.session.refresh(scan)
+    assert scan.state == ScanState.FAILED and scan.archive is None
+    assert "no-such-package" in scan.error
+    assert [e.action for e in audit.events_for("request", item.id)][-1] == "scan_failed"
+
+
+def test_a_long_fetch_keeps_its_heartbeat(item, people, registry, monkeypatch):
+    monkeypatch.setattr(services, "HEARTBEAT_SECONDS", 0.2)
+    # 30 bytes, one every 0.1 s: a download of about 3 s that is alive all along.
+    registry.misbehave("/files/demo_lib-1.1.0.tar.gz", trickle=0.1, body=b"x" * 30)
+    scan = services.start_scan(item, people["erin"], scan_config(),
+                               source="pkg:pypi/demo-lib@1.1.0")
+    db.session.commit()
+    assert services.fetch_source(scan.id, scan_config()) is True
+    db.session.refresh(scan)
+    assert scan.heartbeat_at - scan.started_at > timedelta(seconds=1)
