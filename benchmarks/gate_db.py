@@ -13,16 +13,15 @@ def app_gate(requests: Sequence[KnownRequest], context: str,
              product: str | None) -> tuple[Callable[[bytes], object], Callable[[], None]]:
     """(gate(data) through the app and its database, close()). The requests are stored as
     adoption requests for their packages, in their states and contexts."""
-    from governance.workflow.states import State
     from packageurl import PackageURL
 
-    from governance import create_app
+    from governance import create_app, policies
     from governance.adoption.models import AdoptionRequest
     from governance.auth.models import Team, User
-    from governance.components.models import Component
+    from governance.components.models import Component, Product
     from governance.database import db
     from governance.inventory import checks
-    from governance.inventory.models import Product
+    from governance.states import State
 
     folder = tempfile.TemporaryDirectory(prefix="gate-bench-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'b.db'}",
@@ -49,7 +48,7 @@ def app_gate(requests: Sequence[KnownRequest], context: str,
             usage_context=known.context, linking="dynamic", state=State(known.state),
             answers=[], product=products.get(known.product)))
     db.session.commit()
-    policy = app.extensions["governance.license_policy"]
+    policy = policies.license_policy()
 
     def run(data: bytes) -> object:
         result = checks.run_gate(data, context, product, policy, 64 * 1024 * 1024)

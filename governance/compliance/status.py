@@ -45,6 +45,7 @@ NO_LICENSE = "the SBOM states no license"
 
 _WAITING = {"draft": "is a draft, not yet submitted", "submitted": "is submitted, awaiting review",
             "in_review": "is in review", "changes_requested": "awaits changes from its requester"}
+_ALLOWED_ALONE = "allowed by policy: the license is allowed for {context}, no request needed"
 # Expressions longer than this are cut in reasons (the explanation names what decided).
 _SHOWN = 80
 
@@ -158,6 +159,11 @@ def _standing(component: SbomComponent, verdict: str, explanation: str, context:
             ids += noted
         return ComponentStatus(component, name, verdict, explanation, ids, reason)
 
+    if not here:  # most components of a large SBOM: no request for this use
+        if verdict == "allow" and allow_alone:
+            return status("allowed_by_policy", None, _ALLOWED_ALONE.format(context=context))
+        return status("unknown", None, f"no request covers {context}; "
+                      + _license_says(component, verdict, explanation, context))
     for state in APPROVED_STATES:
         approval = _latest(r for r in here if r.state == state and not r.expired)
         if approval:
@@ -168,9 +174,7 @@ def _standing(component: SbomComponent, verdict: str, explanation: str, context:
         return status("rejected", rejection,
                       f"request #{rejection.request_id} for {context} was rejected")
     if verdict == "allow" and allow_alone:
-        return status("allowed_by_policy", None,
-                      f"allowed by policy: the license is allowed for {context}, no request "
-                      "needed")
+        return status("allowed_by_policy", None, _ALLOWED_ALONE.format(context=context))
     waiting = _latest(r for r in here if r.state in PENDING_STATES)
     if waiting:
         return status("pending", waiting,
@@ -203,6 +207,8 @@ def _notes(reason: str, here: list[KnownRequest], elsewhere: list[KnownRequest],
            context: str, product: str | None) -> tuple[str, tuple[int, ...]]:
     """The reason of a failing component, with the approvals that would have covered it had
     they not expired or been for another context or product."""
+    if not here and not elsewhere:
+        return reason, ()
     expired = sorted(r.request_id for r in here if r.expired and r.state in APPROVED_STATES)
     if expired:
         reason += "; " + ", ".join(f"approval #{i} for {context} expired" for i in expired)

@@ -7,9 +7,9 @@ scancode's license database. A name the database does not know stays in the tree
 license (the policy reviews it); a malformed expression is an ExpressionError, whatever
 license-expression raised.
 
-Only the license metadata is loaded (about 1 s and 90 MB, once per process), never scancode's
-license index: `licensedcode.cache.get_licenses_db()` and `get_licensing()` unpickle the whole
-index cache (over 1 GB) to hand back the metadata, so this module reads the metadata itself.
+Only the license facts are read (scancode_licenses: cached on disk after the first run), never
+scancode's license index: `licensedcode.cache.get_licenses_db()` and `get_licensing()`
+unpickle the whole index cache (over 1 GB) to hand back the metadata.
 """
 from __future__ import annotations
 
@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
+from governance.licensing.scancode_licenses import license_facts
+
 MAX_LENGTH = 10_000
 MAX_DEPTH = 50
-# The category scancode gives to texts that name no identified license (`unknown`,
-# `unknown-license-reference`, `warranty-disclaimer`, …): never allowed without a look.
-UNSTATED = "Unstated License"
 
 # Deprecated SPDX ids that stood for a license with an exception (as scancode's own SPDX
 # identifier matching reads them).
@@ -95,6 +94,8 @@ class LicenseDB:
 
 @lru_cache(maxsize=1)
 def license_db() -> LicenseDB:
+    """scancode's License objects, for their texts and notes (exports); the expressions need
+    only scancode_licenses.license_facts()."""
     from licensedcode.cache import get_licenses_by_spdx_key
     from licensedcode.models import load_licenses
 
@@ -107,7 +108,7 @@ def license_db() -> LicenseDB:
 
 def categories() -> tuple[str, ...]:
     """The categories of scancode's license database, sorted."""
-    return license_db().categories
+    return license_facts().categories
 
 
 @lru_cache(maxsize=1)
@@ -120,11 +121,10 @@ def _grammar():
     return Licensing()
 
 
-def _from_scancode(lic) -> License:
-    return License(key=lic.key, spdx=lic.spdx_license_key or f"LicenseRef-scancode-{lic.key}",
-                   name=lic.name or lic.short_name or lic.key, category=lic.category,
-                   is_exception=bool(lic.is_exception),
-                   unidentified=bool(lic.is_unknown) or lic.category == UNSTATED)
+def _known(key: str) -> License:
+    spdx, name, category, is_exception, unidentified = license_facts().by_key[key]
+    return License(key=key, spdx=spdx, name=name, category=category,
+                   is_exception=is_exception, unidentified=unidentified)
 
 
 @lru_cache(maxsize=4096)
@@ -137,13 +137,12 @@ def lookup(name: str) -> License:
     Business Source License, `BSL-1.0` SPDX's Boost license; likewise openssl, x11, intel,
     opl-1.0, tpl-1.0, brian-gladman-3-clause): the spelling decides.
     """
-    db = license_db()
-    lowered = name.lower()
-    found = (db.by_key.get(name) or db.by_spdx.get(lowered)
-             or (lowered.startswith(_SCANCODE_REF) and db.by_key.get(lowered[len(_SCANCODE_REF):]))
-             or db.by_key.get(lowered))
+    by_key, lowered = license_facts().by_key, name.lower()
+    ref = lowered[len(_SCANCODE_REF):] if lowered.startswith(_SCANCODE_REF) else None
+    found = ((name if name in by_key else None) or license_facts().by_spdx.get(lowered)
+             or (ref if ref in by_key else None) or (lowered if lowered in by_key else None))
     if found:
-        return _from_scancode(found)
+        return _known(found)
     return License(key=name, spdx=name, known=False)
 
 

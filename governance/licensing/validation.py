@@ -12,7 +12,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 from governance.licensing.expressions import (
-    UNSTATED,
     ExpressionError,
     Symbol,
     categories,
@@ -27,6 +26,7 @@ from governance.licensing.model import (
     ObligationRule,
     Override,
 )
+from governance.licensing.scancode_licenses import UNSTATED
 from governance.rules.loader import PolicyError, line_of, load_yaml, parse_yaml
 
 _TOP_LEVEL = ("version", "categories", "overrides", "obligations", "allow_without_request",

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
-from governance.sbom.fields import Fields
+from governance.sbom.fields import Fields, JsonObject
 from governance.sbom.model import (
     SbomComponent,
     SbomDocument,
@@ -42,7 +42,7 @@ XML_NAMESPACE = re.compile(r"http://cyclonedx\.org/schema/bom/(\d+\.\d+)")
 LicenseEntry = tuple[str, str, str]
 
 
-def is_cyclonedx_json(doc: dict) -> bool:
+def is_cyclonedx_json(doc: JsonObject) -> bool:
     return str(doc.get("bomFormat", "")).strip().lower() == "cyclonedx"
 
 
@@ -58,6 +58,8 @@ def check_spec_version(spec_version: str, log: WarningLog) -> None:
 
 def choose_licenses(entries: list[LicenseEntry]) -> tuple[str | None, tuple[str, ...]]:
     """(license_expression, license_names) from a component's license entries."""
+    if len(entries) == 1 and entries[0][0] != "name":  # nearly always: one id or expression
+        return join_expressions([entries[0][1]]), ()
     stated = [e for e in entries if e[2] != "concluded"] or entries
     expression = join_expressions([value for kind, value, _ in stated if kind != "name"])
     names = tuple(dict.fromkeys(value for kind, value, _ in stated
@@ -75,7 +77,7 @@ def _without(subject: SbomComponent | None, components: list[SbomComponent]
 
 # JSON ----------------------------------------------------------------------------------------
 
-def read_json(doc: dict, log: WarningLog) -> SbomDocument:
+def read_json(doc: JsonObject, log: WarningLog) -> SbomDocument:
     fields = Fields("CycloneDX")
     spec_version = fields.text(doc, "specVersion", "")
     check_spec_version(spec_version, log)
@@ -86,15 +88,21 @@ def read_json(doc: dict, log: WarningLog) -> SbomDocument:
         if product is not None:
             subject = _json_component(product, "metadata.component", fields, log)
     components = []
-    # An explicit stack: nesting is bounded by the reader's depth limit, but no recursion.
-    stack = list(reversed(fields.objects(doc, "components", "")))
-    while stack:
-        where, obj = stack.pop()
-        components.append(_json_component(obj, where, fields, log))
-        stack.extend(reversed(fields.objects(obj, "components", where)))
+    for top in fields.each_object(doc, "components", ""):
+        # An explicit stack: nesting is bounded by the reader's depth limit, but no recursion.
+        stack = [top]
+        while stack:
+            where, obj = stack.pop()
+            components.append(_json_component(obj, where, fields, log))
+            if "components" in obj:
+                stack.extend(reversed(fields.objects(obj, "components", where)))
     return SbomDocument(format="cyclonedx-json", spec_version=spec_version,
                         name=subject.name if subject else "",
                         components=_without(subject, components), subject=subject)
+
+
+_COMPONENT_FIELDS = ("name", "version", "purl", "bom-ref", "type", "group")
+_LICENSE_FIELDS = ("acknowledgement", "id", "name")
 
 
 def _json_component(obj: dict, where: str, fields: Fields, log: WarningLog) -> SbomComponent:
@@ -106,20 +114,17 @@ def _json_component(obj: dict, where: str, fields: Fields, log: WarningLog) -> S
                             acknowledgement))
         license_ = fields.obj(entry, "license", path)
         if license_ is not None:
-            acknowledgement = (fields.text(license_, "acknowledgement", f"{path}.license")
-                               or acknowledgement)
-            id_ = fields.text(license_, "id", f"{path}.license")
-            name = fields.text(license_, "name", f"{path}.license")
+            own, id_, name = fields.strings(license_, _LICENSE_FIELDS, f"{path}.license")
+            acknowledgement = own or acknowledgement
             if id_:
                 entries.append(("id", id_, acknowledgement))
             elif name:
                 entries.append(("name", name, acknowledgement))
     expression, names = choose_licenses(entries)
-    return make_component(
-        name=fields.text(obj, "name", where), version=fields.text(obj, "version", where),
-        purl_text=fields.text(obj, "purl", where), license_expression=expression,
-        ref=fields.text(obj, "bom-ref", where), type_=fields.text(obj, "type", where),
-        group=fields.text(obj, "group", where), license_names=names, where=where, log=log)
+    name, version, purl, ref, type_, group = fields.strings(obj, _COMPONENT_FIELDS, where)
+    return make_component(name=name, version=version, purl_text=purl,
+                          license_expression=expression, ref=ref, type_=type_, group=group,
+                          license_names=names, where=where, log=log)
 
 
 # XML -----------------------------------------------------------------------------------------

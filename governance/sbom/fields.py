@@ -7,11 +7,15 @@ guessing there could drop components without a word.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from governance.sbom.model import SbomError
+from governance.sbom.streamed_json import StreamedObject
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A parsed top-level object, or one read key by key (both answer .get()).
+JsonObject = dict | StreamedObject
 
 
 def kind(value: Any) -> str:
@@ -63,6 +67,17 @@ class Fields:
             return str(value)  # `"version": 2` from a careless tool
         raise malformed(self.label, join(where, key), "text", value)
 
+    def strings(self, obj: dict, keys: tuple[str, ...], where: str) -> list[str]:
+        """text() of each key, in one call: a component has half a dozen of them."""
+        found = []
+        for key in keys:
+            value = obj.get(key)
+            if type(value) is str and value.isascii():
+                found.append(value.strip())
+            else:
+                found.append(self.text(obj, key, where))
+        return found
+
     def obj(self, obj: dict, key: str, where: str) -> dict | None:
         value = obj.get(key)
         if value is None:
@@ -88,6 +103,20 @@ class Fields:
                 raise malformed(self.label, item_path, "an object", item)
             found.append((item_path, item))
         return found
+
+    def each_object(self, obj: dict | StreamedObject, key: str,
+                    where: str) -> Iterator[tuple[str, dict]]:
+        """As objects(), one at a time: from a StreamedObject, the list is never held whole."""
+        if isinstance(obj, StreamedObject):
+            items = obj.each(key, lambda value: malformed(self.label, join(where, key),
+                                                          "a list", value))
+        else:
+            items = self.items(obj, key, where)
+        for i, item in enumerate(items):
+            item_path = f"{join(where, key)}[{i}]"
+            if not isinstance(item, dict):
+                raise malformed(self.label, item_path, "an object", item)
+            yield item_path, item
 
     def texts(self, obj: dict, key: str, where: str) -> list[str]:
         found = []

@@ -69,6 +69,14 @@ class WarningLog:
         else:
             self._dropped += 1
 
+    def snapshot(self) -> tuple[int, int]:
+        return len(self._items), self._dropped
+
+    def restore(self, snapshot: tuple[int, int]) -> None:
+        """Forget what was added since snapshot() (a reading that is started again)."""
+        del self._items[snapshot[0]:]
+        self._dropped = snapshot[1]
+
     def freeze(self) -> tuple[str, ...]:
         if self._dropped:
             return (*self._items, f"… and {self._dropped} more warnings.")

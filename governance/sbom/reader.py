@@ -23,7 +23,9 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import iterparse
 
 from governance.sbom import cyclonedx, spdx
+from governance.sbom.fields import JsonObject
 from governance.sbom.model import SbomDocument, SbomError, WarningLog
+from governance.sbom.streamed_json import StreamedObject, StreamFailed
 
 MiB = 1024 * 1024
 MAX_BYTES = 50 * MiB
@@ -37,7 +39,8 @@ _BOMS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
 _COMPRESSED = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"\xfd7zXZ\x00", "xz"),
                (b"BZh", "bzip2"), (b"\x28\xb5\x2f\xfd", "zstd"))
 _FIRST_CHARACTER = re.compile(r"\S")
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_FIRST_BYTE = re.compile(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]")  # bytes str.isspace() skips
+_NOT_BRACKETS_OR_QUOTES = bytes(sorted(set(range(256)) - set(b'[]{}"')))
 _AS_PARENTHESES = bytes.maketrans(b"[]{}", b"()()")
 _SPDX_YAML = re.compile(r"^['\"]?spdxVersion['\"]?[ \t]*:[ \t]*['\"]?SPDX-", re.MULTILINE)
 _UNSUPPORTED_NAMES = ((".yaml", "SPDX in YAML"), (".yml", "SPDX in YAML"),
@@ -59,45 +62,86 @@ def read_sbom(data: bytes, *, filename: str = "", max_bytes: int = MAX_BYTES,
             raise SbomError(f"The file is compressed ({compression}): unpack it and upload the "
                             "SBOM inside.")
     log = WarningLog()
-    text, encoding, exact = _decode(data)
-    first = _FIRST_CHARACTER.search(text)
-    if first is None:
+    text, raw, exact = _decode(data)
+    first_character = _first_character(text, raw)
+    if first_character is None:
         raise SbomError("The file is empty.")
-    if first.group() == "<":
+    if first_character == "<":
         # expat reads the bytes, in the encoding the XML declaration names.
         document = _read_xml(data, max_depth, log)
     else:
         if not exact:
             log.add("The file is not valid UTF-8; characters that could not be read were "
                     "replaced.")
-        if first.group() in "{[":
-            # The bracket scan reads UTF-8 bytes; other encodings are written again as UTF-8.
-            raw = data if exact and encoding.startswith("utf-8") else text.encode("utf-8")
-            document = _read_json(text, raw, max_depth, log)
-        elif spdx.TAG_VALUE_MARK.search(text):
-            document = spdx.read_tag_value(text, log)
+        if first_character in "{[":
+            # The JSON readers read UTF-8 bytes; other encodings are written again as UTF-8.
+            document = _read_json(raw if raw is not None else text.encode("utf-8"),
+                                  max_depth, log)
         else:
-            raise SbomError(_unsupported(text, filename))
+            text = text if raw is None else raw.decode("utf-8")
+            if spdx.TAG_VALUE_MARK.search(text):
+                document = spdx.read_tag_value(text, log)
+            else:
+                raise SbomError(_unsupported(text, filename))
     if not document.components:
         log.add("The SBOM lists no components.")
     return replace(document, warnings=log.freeze())
 
 
-def _decode(data: bytes) -> tuple[str, str, bool]:
-    """The text, its encoding (UTF-8 unless a byte-order mark says otherwise), and whether it
-    decoded without replacing anything."""
+def _decode(data: bytes) -> tuple[str | None, bytes | None, bool]:
+    """(text, raw, exact): `raw` is the UTF-8 bytes of the file when it is UTF-8 without a
+    byte-order mark (then `text` is None: 20 MB of JSON need not become a str as well);
+    otherwise `text` is the decoded file. `exact` is False when something could not be
+    decoded and was replaced."""
     encoding = next((name for mark, name in _BOMS if data.startswith(mark)), "utf-8")
+    if encoding == "utf-8" and (data.isascii() or _is_utf8(data)):
+        return None, data, True
     try:
-        return data.decode(encoding), encoding, True
+        return data.decode(encoding), None, True
     except UnicodeDecodeError:
-        return data.decode(encoding, errors="replace"), encoding, False
+        return data.decode(encoding, errors="replace"), None, False
 
 
-def _read_json(text: str, raw: bytes, max_depth: int, log: WarningLog) -> SbomDocument:
+def _first_character(text: str | None, raw: bytes | None) -> str | None:
+    """The first character that is not white space (as str.isspace() has it), or None."""
+    if raw is not None:
+        first = _FIRST_BYTE.search(raw)
+        if first is None:
+            return None
+        if first.group().isascii():
+            return first.group().decode()
+        text = raw.decode("utf-8")  # Unicode white space, maybe: read it as text
+    first = _FIRST_CHARACTER.search(text)
+    return first.group() if first else None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_json(raw: bytes, max_depth: int, log: WarningLog) -> SbomDocument:
     if _json_too_deep(raw, max_depth):
         raise SbomError(f"The JSON nests deeper than {max_depth} levels.")
+    if raw.lstrip()[:1] == b"{":
+        # Streamed, as an SBOM of 100,000 components should be; its answer (a document or
+        # what is wrong with it) stands once a pass has read the whole text.
+        streamed, kept = StreamedObject(raw), log.snapshot()
+        try:
+            document = _json_document(streamed, log)
+            if streamed.read_to_end:
+                return document
+        except SbomError:
+            if streamed.read_to_end:
+                raise
+        except StreamFailed:
+            pass
+        log.restore(kept)  # json.loads reads it again, and names what is wrong
     try:
-        doc = json.loads(text)
+        doc = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise SbomError(f"This is not valid JSON: {exc.msg} (line {exc.lineno}, column "
                         f"{exc.colno}).") from None
@@ -107,6 +151,10 @@ def _read_json(text: str, raw: bytes, max_depth: int, log: WarningLog) -> SbomDo
         raise SbomError("This JSON holds a number too long to read.") from None
     if not isinstance(doc, dict):
         raise SbomError(NOT_AN_SBOM)
+    return _json_document(doc, log)
+
+
+def _json_document(doc: JsonObject, log: WarningLog) -> SbomDocument:
     if cyclonedx.is_cyclonedx_json(doc):
         return cyclonedx.read_json(doc, log)
     if spdx.is_spdx_json(doc):
@@ -123,10 +171,18 @@ def _json_too_deep(raw: bytes, max_depth: int) -> bool:
     Exact on valid JSON. On broken JSON that passes, json.loads stops at its first error
     within twice max_depth levels (an open bracket is either closed, so within a pair no
     deeper than max_depth, or never closed, and there are at most max_depth of those).
-    Every step runs in C: escaped backslashes and quotes are dropped, then the text between
-    quotes, then innermost bracket pairs, once per level, at most max_depth times."""
-    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = b"".join(unescaped.split(b'"')[::2]).translate(_AS_PARENTHESES, _NOT_BRACKETS)
+    Every step runs in C, without a list of the file's strings (1,000,000 of them in a 20 MB
+    SBOM): escaped backslashes and quotes are dropped, then everything but quotes and
+    brackets; quote pairs with nothing between them go (an empty string, or the end of one
+    string and the start of the next: either way what is left between quotes was in a
+    string); the few strings left, those holding brackets; then innermost bracket pairs, once
+    per level, at most max_depth times."""
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = raw.translate(None, _NOT_BRACKETS_OR_QUOTES).replace(b'""', b"")
+    if b'"' in kept:
+        kept = b"".join(kept.split(b'"')[::2])
+    brackets = kept.translate(_AS_PARENTHESES)
     for _ in range(max_depth):
         if b"()" not in brackets:
             break

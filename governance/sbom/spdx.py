@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from governance.sbom.fields import Fields
+from governance.sbom.fields import Fields, JsonObject
 from governance.sbom.keys import canonical_purl
 from governance.sbom.model import (
     SbomComponent,
@@ -42,6 +42,7 @@ TAG_VALUE_MARK = re.compile(r"^[ \t]*SPDXVersion[ \t]*:", re.MULTILINE)
 _TAG = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 # Tags that open a section other than a package: what follows them is not the package's.
 _OTHER_SECTIONS = frozenset({"FileName", "SnippetSPDXID", "LicenseID"})
+_SUBJECT_RELATIONSHIPS = frozenset({"DESCRIBES", "DESCRIBED_BY"})
 
 
 @dataclass
@@ -56,15 +57,15 @@ class _Package:
     purpose: str = ""
 
 
-def is_spdx_json(doc: dict) -> bool:
+def is_spdx_json(doc: JsonObject) -> bool:
     version = doc.get("spdxVersion")
     return isinstance(version, str) and version.strip().upper().startswith("SPDX-")
 
 
-def read_json(doc: dict, log: WarningLog) -> SbomDocument:
+def read_json(doc: JsonObject, log: WarningLog) -> SbomDocument:
     fields = Fields("SPDX")
     packages = []
-    for where, obj in fields.objects(doc, "packages", ""):
+    for where, obj in fields.each_object(doc, "packages", ""):
         package = _Package(
             where=where, name=fields.text(obj, "name", where),
             version=fields.text(obj, "versionInfo", where), ref=fields.text(obj, "SPDXID", where),
@@ -76,10 +77,13 @@ def read_json(doc: dict, log: WarningLog) -> SbomDocument:
                 package.purls.append(fields.text(ref, "referenceLocator", ref_where))
         packages.append(package)
     relationships = []
-    for where, obj in fields.objects(doc, "relationships", ""):
-        relationships.append((fields.text(obj, "spdxElementId", where),
-                              fields.text(obj, "relationshipType", where),
-                              fields.text(obj, "relatedSpdxElement", where)))
+    for where, obj in fields.each_object(doc, "relationships", ""):
+        relationship = (fields.text(obj, "spdxElementId", where),
+                        fields.text(obj, "relationshipType", where),
+                        fields.text(obj, "relatedSpdxElement", where))
+        # Only these say what the document describes; npm writes one DEPENDS_ON per package.
+        if relationship[1].upper() in _SUBJECT_RELATIONSHIPS:
+            relationships.append(relationship)
     return _document(
         format_="spdx-json", version_text=fields.text(doc, "spdxVersion", ""),
         name=fields.text(doc, "name", ""), document_ref=fields.text(doc, "SPDXID", ""),
