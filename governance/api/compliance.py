@@ -52,6 +52,7 @@ class ComponentResultSchema(Schema):
     license = fields.Str(allow_none=True)
     status = fields.Str()
     verdict = fields.Str(allow_none=True)
+    explanation = fields.Str()
     reason = fields.Str()
     requests = fields.List(fields.Int())
 
@@ -64,14 +65,24 @@ class GateSchema(Schema):
     components = fields.List(fields.Dict())
 
 
+class PreparedList(fields.List):
+    """A list the service already made JSON-ready, documented by its item schema: an SBOM's
+    100,000 components are not serialised one field at a time."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
 class ImportSchema(Schema):
     id = fields.Int()
     product = fields.Function(lambda r: r.product.name)
     filename = fields.Str()
     format = fields.Str()
     context = fields.Str()
+    total = fields.Int()
     counts = fields.Dict(keys=fields.Str(), values=fields.Int())
-    components = fields.List(fields.Nested(ComponentResultSchema))
+    components = PreparedList(fields.Nested(ComponentResultSchema),
+                              attribute="component_results")
 
 
 def _sbom_bytes() -> tuple[bytes, str]:
@@ -135,4 +146,5 @@ def import_sbom(product_id):
     with unit_of_work():
         record = checks.import_document(product, g.api_user, filename or "sbom", document,
                                         license_policy())
+    record.component_results = checks.component_results(record)
     return record

@@ -14,8 +14,10 @@ from governance.compliance.status import (
     ComponentStatus,
     check_context,
     classify,
+    classify_each,
     counts,
 )
 
 __all__ = ["PASSING", "REQUEST_STATES", "STATUS_TONES", "STATUSES", "ComponentStatus", "GateResult",
-           "KnownRequest", "RequestIndex", "check_context", "classify", "counts", "gate"]
+           "KnownRequest", "RequestIndex", "check_context", "classify", "classify_each", "counts",
+           "gate"]

@@ -23,7 +23,7 @@ it never passes on the policy's word alone.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from governance.compliance.index import (
@@ -81,12 +81,23 @@ def classify(components: SbomDocument | Iterable[SbomComponent], context: str,
              product: str | None = None) -> list[ComponentStatus]:
     """Each component's status for `context`, in the order given. ValueError for an unknown
     context (before anything is judged)."""
+    return list(classify_each(components, context, index, policy, product=product))
+
+
+def classify_each(components: SbomDocument | Iterable[SbomComponent], context: str,
+                  index: RequestIndex, policy: LicensePolicy, *,
+                  product: str | None = None) -> Iterator[ComponentStatus]:
+    """As classify(), one status at a time (an import writes them in batches)."""
     check_context(policy, context)
+    return _statuses(components, context, index, policy, product)
+
+
+def _statuses(components, context: str, index: RequestIndex, policy: LicensePolicy,
+              product: str | None) -> Iterator[ComponentStatus]:
     if isinstance(components, SbomDocument):
         components = components.components
     allow_alone = context in policy.allow_without_request
     verdicts: dict[str, tuple[str, str]] = {}
-    statuses = []
     for component in components:
         expression = component.license_expression
         if expression is None or not expression.strip():
@@ -96,9 +107,8 @@ def classify(components: SbomDocument | Iterable[SbomComponent], context: str,
             if judged is None:
                 judged = verdicts[expression] = _judge(policy, expression, context)
             verdict, explanation = judged
-        statuses.append(_standing(component, verdict, explanation, context, product,
-                                  allow_alone, index.requests_for(component)))
-    return statuses
+        yield _standing(component, verdict, explanation, context, product, allow_alone,
+                        index.requests_for(component))
 
 
 def counts(statuses: Iterable[ComponentStatus]) -> dict[str, int]:

@@ -8,18 +8,18 @@ from __future__ import annotations
 from datetime import date
 
 from packageurl import PackageURL
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
-from governance.compliance import KnownRequest, RequestIndex, classify, counts, gate
+from governance.compliance import STATUSES, KnownRequest, RequestIndex, classify_each, gate
 from governance.components.models import Component, Product
 from governance.database import db
 from governance.errors import ValidationFailed
-from governance.inventory.models import SbomImport
+from governance.inventory.models import SbomImport, SbomImportComponent
 from governance.inventory.services import product_named
 from governance.licensing.policy import LicensePolicy
 from governance.rules.request_rules import RequestRules
@@ -27,6 +27,9 @@ from governance.sbom import SbomError, component_key, match_key, read_sbom
 from governance.states import State
 
 MAX_DRAFTS = 200
+INSERT_BATCH = 5000
+RESULT_COLUMNS = ("name", "version", "purl", "license", "status", "verdict", "explanation",
+                  "reason", "requests")
 
 
 def build_index(product: Product | None = None, today: date | None = None) -> RequestIndex:
@@ -87,24 +90,57 @@ def import_sbom(product: Product, actor: User, filename: str, data: bytes,
 def import_document(product: Product, actor: User, filename: str, document,
                     policy: LicensePolicy) -> SbomImport:
     may.check_sbom.require(actor, product)
-    statuses = classify(document, product.usage_context, build_index(product), policy,
-                        product=product.name)
-    rows = [{"name": s.component.name, "version": s.component.version,
-             "purl": s.component.purl, "license": s.component.license_expression,
-             "status": s.status, "verdict": s.verdict, "explanation": s.explanation,
-             "reason": s.reason, "requests": list(s.requests)} for s in statuses]
-    tally = {status: n for status, n in counts(statuses).items() if n}
     record = SbomImport(product=product, filename=(filename or "sbom")[:255],
                         format=document.format, spec_version=document.spec_version or "",
                         subject=(document.name or "")[:300], context=product.usage_context,
-                        policy_digest=policy.digest, components=rows, counts=tally,
+                        policy_digest=policy.digest, counts={},
                         warnings=list(document.warnings)[:100], imported_by=actor)
     db.session.add(record)
     db.session.flush()
+    tally = dict.fromkeys(STATUSES, 0)
+    rows = []
+    # Classified and written a batch at a time: 100,000 components never sit in memory twice.
+    for position, s in enumerate(classify_each(document, product.usage_context,
+                                               build_index(product), policy,
+                                               product=product.name)):
+        tally[s.status] += 1
+        rows.append({"import_id": record.id, "position": position, "name": s.component.name,
+                     "version": s.component.version, "purl": s.component.purl,
+                     "license": s.component.license_expression, "status": s.status,
+                     "verdict": s.verdict, "explanation": s.explanation, "reason": s.reason,
+                     "requests": list(s.requests)})
+        if len(rows) == INSERT_BATCH:
+            db.session.execute(insert(SbomImportComponent), rows)
+            rows = []
+    if rows:
+        db.session.execute(insert(SbomImportComponent), rows)
+    record.counts = {status: n for status, n in tally.items() if n}
     audit.record(actor, "product", product.id, "sbom_imported",
-                 summary=f"{record.filename}: {len(rows)} components",
-                 after={"import_id": record.id, "format": record.format, "counts": tally})
+                 summary=f"{record.filename}: {record.total} components",
+                 after={"import_id": record.id, "format": record.format,
+                        "counts": record.counts})
     return record
+
+
+def component_rows(record: SbomImport, *, status: str = "", q: str = ""):
+    """The import's components in SBOM order, with a status and a search on name or purl."""
+    query = (select(SbomImportComponent).where(SbomImportComponent.import_id == record.id)
+             .order_by(SbomImportComponent.position))
+    if status:
+        query = query.where(SbomImportComponent.status == status)
+    if q:
+        query = query.where(
+            func.lower(SbomImportComponent.name).contains(q.lower(), autoescape=True)
+            | func.lower(SbomImportComponent.purl).contains(q.lower(), autoescape=True))
+    return query
+
+
+def component_results(record: SbomImport) -> list[dict]:
+    """Every component as the API gives it: plain rows, read without ORM objects."""
+    table = SbomImportComponent.__table__
+    columns = [table.c[name] for name in RESULT_COLUMNS]
+    return [dict(row._mapping) for row in db.session.execute(
+        select(*columns).where(table.c.import_id == record.id).order_by(table.c.position))]
 
 
 def create_drafts(record: SbomImport, actor: User, indexes: list[int],
@@ -117,24 +153,27 @@ def create_drafts(record: SbomImport, actor: User, indexes: list[int],
         raise ValidationFailed({"components": "Tick the components to request."})
     if len(chosen) > MAX_DRAFTS:
         raise ValidationFailed({"components": f"At most {MAX_DRAFTS} drafts at a time."})
+    found = {row.position: row for row in db.session.scalars(
+        select(SbomImportComponent).where(SbomImportComponent.import_id == record.id,
+                                          SbomImportComponent.position.in_(chosen)))}
     linking = rules.linking[0].id
     created = []
     for index in chosen:
-        if not 0 <= index < len(record.components):
+        row = found.get(index)
+        if row is None:
             raise ValidationFailed({"components": "That component is not in this SBOM."})
-        row = record.components[index]
-        if row["status"] != "unknown":
-            raise ValidationFailed({"components": f"{row['name']} {row['version']} is "
-                                                  f"{row['status'].replace('_', ' ')}, not "
+        if row.status != "unknown":
+            raise ValidationFailed({"components": f"{row.name} {row.version} is "
+                                                  f"{row.status.replace('_', ' ')}, not "
                                                   "unknown."})
         # Without a purl, a generic one is made from the name and version.
         created.append(adoption.create(actor, adoption.AdoptionInput(
             team_id=product.team_id, usage_context=record.context, linking=linking,
-            purl=row["purl"] or "", type="generic", name=row["name"] or "",
-            version=row["version"] or "", product_id=product.id,
+            purl=row.purl or "", type="generic", name=row.name or "",
+            version=row.version or "", product_id=product.id,
             justification=f"Found in the SBOM of {product.name} ({record.filename}, check "
                           f"#{record.id}); license stated there: "
-                          f"{row['license'] or 'none'}."), rules))
+                          f"{row.license or 'none'}."), rules))
     return created
 
 

@@ -14,7 +14,7 @@ from governance.inventory.forms import DraftsForm, SbomUploadForm
 from governance.inventory.models import SbomImport
 from governance.policies import license_policy, request_rules
 from governance.web.forms import choices
-from governance.web.helpers import paginate_list
+from governance.web.helpers import int_list, paginate
 
 bp = Blueprint("sbom_imports", __name__)
 ROWS_PER_PAGE = 100
@@ -57,12 +57,9 @@ def show(import_id: int):
     may.check_sbom.require(current_user, record.product)
     status = request.args.get("status", "")
     q = request.args.get("q", "").strip().lower()[:200]
-    rows = [(i, row) for i, row in enumerate(record.components)
-            if (not status or row["status"] == status)
-            and (not q or q in (row["name"] or "").lower() or q in (row["purl"] or "").lower())]
+    rows = paginate(checks.component_rows(record, status=status, q=q), ROWS_PER_PAGE)
     can_draft = may.draft_for_product(current_user, record.product)
-    return render_template("inventory/sbom_import.html", record=record,
-                           rows=paginate_list(rows, ROWS_PER_PAGE),
+    return render_template("inventory/sbom_import.html", record=record, rows=rows,
                            status=status, q=q, statuses=STATUSES, status_tones=STATUS_TONES,
                            can_draft=can_draft,
                            drafts_form=DraftsForm(formdata=None))
@@ -73,7 +70,10 @@ def show(import_id: int):
 def drafts(import_id: int):
     record = _record(import_id)
     form = DraftsForm()
-    form.components.choices = choices((i, str(i)) for i in range(len(record.components)))
+    # The positions ticked, each of this SBOM (create_drafts checks they are unknown ones).
+    form.components.choices = choices(
+        (i, str(i)) for i in int_list(request.form.getlist("components"))
+        if 0 <= i < record.total)
     if not form.validate():
         flash("Tick the unknown components to request.", "warning")
         return redirect(url_for("sbom_imports.show", import_id=record.id, status="unknown"))

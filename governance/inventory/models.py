@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
@@ -28,8 +28,8 @@ class SbomImport(db.Model):
     subject: Mapped[str] = mapped_column(String(300), default="")
     context: Mapped[str] = mapped_column(String(40))
     policy_digest: Mapped[str] = mapped_column(String(64))
-    # [{name, version, purl, license, status, verdict, explanation, reason, requests}]
-    components: Mapped[list] = mapped_column(JSON, default=list)
+    # How many components have each status; the components are rows of their own
+    # (SbomImportComponent): an SBOM may list 100,000 of them.
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -37,3 +37,31 @@ class SbomImport(db.Model):
 
     product: Mapped[Product] = relationship()
     imported_by: Mapped[User] = relationship()
+
+    @property
+    def total(self) -> int:
+        """How many components the SBOM lists."""
+        return sum(self.counts.values())
+
+
+class SbomImportComponent(db.Model):
+    """One component of an imported SBOM with its status on the day of the import.
+
+    Text columns throughout: what an SBOM says is kept as written, whatever its length."""
+
+    __tablename__ = "sbom_import_components"
+    __table_args__ = (UniqueConstraint("import_id", "position"),
+                      Index("ix_sbom_import_components_status", "import_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("sbom_imports.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # the order of the SBOM, from 0
+    name: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[str] = mapped_column(Text, default="")
+    purl: Mapped[str | None] = mapped_column(Text)
+    license: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))
+    verdict: Mapped[str | None] = mapped_column(String(10))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requests: Mapped[list] = mapped_column(JSON, default=list)  # request ids it names

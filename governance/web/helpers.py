@@ -37,9 +37,9 @@ def page_number() -> int:
         return 1
 
 
-def paginate(query):
-    return db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+def paginate(query, per_page: int | None = None):
+    return db.paginate(query, page=page_number(),
+                       per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def int_list(values) -> list[int]:

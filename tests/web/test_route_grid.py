@@ -96,7 +96,7 @@ def world():
                                        usage_context="distributed", description="",
                                        rules=policies.request_rules())
     w.sbom_import = SbomImport(product=w.product, filename="bom.json", format="cyclonedx-json",
-                               context="distributed", policy_digest="0" * 64, components=[],
+                               context="distributed", policy_digest="0" * 64,
                                counts={}, imported_by=engineer)
     db.session.add(w.sbom_import)
     for role, user in users.items():
