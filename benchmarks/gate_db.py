@@ -9,25 +9,18 @@ from pathlib import Path
 from governance.compliance import KnownRequest
 
 
-def app_gate(requests: Sequence[KnownRequest], context: str,
-             product: str | None) -> tuple[Callable[[bytes], object], Callable[[], None]]:
-    """(gate(data) through the app and its database, close()). The requests are stored as
-    adoption requests for their packages, in their states and contexts."""
+def seed(requests: Sequence[KnownRequest], context: str) -> None:
+    """In the current app's empty database: the tables, team Payments with products checkout
+    and search (in `context`), and the requests as adoption requests for their packages, in
+    their states and contexts."""
     from packageurl import PackageURL
 
-    from governance import create_app, policies
     from governance.adoption.models import AdoptionRequest
     from governance.auth.models import Team, User
     from governance.components.models import Component, Product
     from governance.database import db
-    from governance.inventory import checks
     from governance.states import State
 
-    folder = tempfile.TemporaryDirectory(prefix="gate-bench-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'b.db'}",
-                      "INSTANCE_PATH": folder.name, "SCAN_AUTOSTART": False})
-    context_manager = app.app_context()
-    context_manager.push()
     db.create_all()
     team = Team(name="Payments")
     user = User(username="bench", password_hash="x", role="engineer")
@@ -48,6 +41,21 @@ def app_gate(requests: Sequence[KnownRequest], context: str,
             usage_context=known.context, linking="dynamic", state=State(known.state),
             answers=[], product=products.get(known.product)))
     db.session.commit()
+
+
+def app_gate(requests: Sequence[KnownRequest], context: str,
+             product: str | None) -> tuple[Callable[[bytes], object], Callable[[], None]]:
+    """(gate(data) through the app and its database, close())."""
+    from governance import create_app, policies
+    from governance.database import db
+    from governance.inventory import checks
+
+    folder = tempfile.TemporaryDirectory(prefix="gate-bench-")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'b.db'}",
+                      "INSTANCE_PATH": folder.name, "SCAN_AUTOSTART": False})
+    context_manager = app.app_context()
+    context_manager.push()
+    seed(requests, context)
     policy = policies.license_policy()
 
     def run(data: bytes) -> object:

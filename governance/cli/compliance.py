@@ -1,7 +1,6 @@
 """`flask export`, `flask gate` and `flask products …`: compliance from the shell and CI."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -70,7 +69,12 @@ def gate_command(sbom, context: str, product: str | None, as_json: bool):
                                  filename=getattr(sbom, "name", ""))
     except ValidationFailed as exc:
         _fail(exc)
-    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.format_text())
+    if as_json:
+        for chunk in result.json_chunks():
+            click.echo(chunk, nl=False)
+        click.echo()
+    else:
+        click.echo(result.format_text())
     raise click.exceptions.Exit(0 if result.passed else 1)
 
 

@@ -5,7 +5,7 @@ concerns; `status` classifies each component for a usage context (approved, appr
 conditions, allowed by policy, pending, rejected, unknown) with its license verdict; `gate`
 answers the CI gate's pass or fail. The app builds the KnownRequests from its database.
 """
-from governance.compliance.gate import GateResult, gate
+from governance.compliance.gate import GateResult, gate, json_chunks
 from governance.compliance.index import REQUEST_STATES, KnownRequest, RequestIndex
 from governance.compliance.status import (
     PASSING,
@@ -20,4 +20,4 @@ from governance.compliance.status import (
 
 __all__ = ["PASSING", "REQUEST_STATES", "STATUS_TONES", "STATUSES", "ComponentStatus", "GateResult",
            "KnownRequest", "RequestIndex", "check_context", "classify", "classify_each", "counts",
-           "gate"]
+           "gate", "json_chunks"]

@@ -8,7 +8,10 @@ is judged.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from governance.compliance.index import RequestIndex
 from governance.compliance.status import ComponentStatus, classify, counts
@@ -30,24 +33,18 @@ class GateResult:
 
     def to_dict(self) -> dict:
         """JSON-ready: the answer, the counts by status, and every component's standing."""
-        return {
-            "passed": self.passed,
-            "context": self.context,
-            "product": self.product,
-            "total": len(self.components),
-            "failed": len(self.failures),
-            "counts": self.counts,
-            "components": [{
-                "name": s.component.name,
-                "version": s.component.version,
-                "purl": s.component.purl,
-                "status": s.status,
-                "verdict": s.verdict,
-                "explanation": s.explanation,
-                "reason": s.reason,
-                "requests": list(s.requests),
-            } for s in self.components],
-        }
+        return {**self._head(), "components": [_component_dict(s) for s in self.components]}
+
+    def json_chunks(self) -> Iterator[str]:
+        """to_dict() as JSON text, a component at a time: the answer for an SBOM of 100,000
+        components is never held whole (the CLI prints it, the API streams it)."""
+        return json_chunks(self._head(), "components",
+                           (_component_dict(s) for s in self.components))
+
+    def _head(self) -> dict:
+        return {"passed": self.passed, "context": self.context, "product": self.product,
+                "total": len(self.components), "failed": len(self.failures),
+                "counts": self.counts}
 
     def format_text(self) -> str:
         """For the CLI: a line per failing component with its reason, then a summary line."""
@@ -73,6 +70,24 @@ def gate(document: SbomDocument, context: str, index: RequestIndex, policy: Lice
     failures = [s for s in statuses if not s.passed]
     return GateResult(passed=not failures, context=context, product=product,
                       components=statuses, failures=failures)
+
+
+def json_chunks(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:
+    """The JSON text of head with `key` (its last key) holding the items, a thousand items
+    at a time (one json.dumps each: the encoder's C loop does the rest)."""
+    opening = json.dumps({**head, key: []})
+    yield opening[:-2]  # up to the list's "["
+    items, first = iter(items), True
+    while batch := list(islice(items, 1000)):
+        yield ("" if first else ", ") + json.dumps(batch)[1:-1]
+        first = False
+    yield "]}"
+
+
+def _component_dict(s: ComponentStatus) -> dict:
+    return {"name": s.component.name, "version": s.component.version, "purl": s.component.purl,
+            "status": s.status, "verdict": s.verdict, "explanation": s.explanation,
+            "reason": s.reason, "requests": list(s.requests)}
 
 
 def _label(status: ComponentStatus) -> str:
