@@ -50,7 +50,7 @@ _ALLOWED_ALONE = "allowed by policy: the license is allowed for {context}, no re
 _SHOWN = 80
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ComponentStatus:
     """One component's standing. `verdict` is the policy's for its declared license (always
     set by classify(): "review" when there is no readable license); `explanation` says which

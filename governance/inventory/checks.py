@@ -150,7 +150,7 @@ def each_component_result(import_id: int) -> Iterator[dict]:
     query = (select(*columns).where(table.c.import_id == import_id)
              .order_by(table.c.position).execution_options(yield_per=1000))
     for row in db.session.execute(query):
-        yield dict(row._mapping)
+        yield dict(zip(RESULT_COLUMNS, row))
 
 
 def create_drafts(record: SbomImport, actor: User, indexes: list[int],

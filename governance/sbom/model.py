@@ -20,7 +20,7 @@ class SbomError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # 100,000 of them: no __dict__ each
 class SbomComponent:
     """One component as the SBOM states it.
 
