@@ -32,7 +32,8 @@ class EmbeddedRunner:
         self.fetch_queue: queue.Queue[int | None] = queue.Queue()
         self.pool = None
         self.stopping = threading.Event()
-        self._waiting: set[int] = set()  # ids in self.queue, so recovery does not pile them up
+        # (for the scan thread?, id) of the scans waiting in either queue
+        self._waiting: set[tuple[bool, int]] = set()
         self._waiting_lock = threading.Lock()
         self.thread = threading.Thread(target=self._scan_loop, name="scan-runner", daemon=True)
         # Daemon threads: a download in hand never keeps the app from exiting; its scan is
@@ -46,11 +47,23 @@ class EmbeddedRunner:
             thread.start()
 
     def submit(self, scan_id: int) -> None:
+        """Queue a scan: straight to the fetch threads when its source is still to be
+        downloaded (so it never waits behind the scans in hand), else to the scan thread."""
+        if self._in_app(lambda: services.needs_fetch(scan_id), "checking a scan"):
+            self._put(self.fetch_queue, scan_id)
+        else:
+            self._put(self.queue, scan_id)
+
+    def _put(self, target: queue.Queue, scan_id: int) -> None:
         with self._waiting_lock:
-            if scan_id in self._waiting:
-                return
-            self._waiting.add(scan_id)
-        self.queue.put(scan_id)
+            if (target is self.queue, scan_id) in self._waiting:
+                return  # already waiting there: recovery finds queued scans every minute
+            self._waiting.add((target is self.queue, scan_id))
+        target.put(scan_id)
+
+    def _taken(self, target: queue.Queue, scan_id: int) -> None:
+        with self._waiting_lock:
+            self._waiting.discard((target is self.queue, scan_id))
 
     def stop(self, timeout: float = 60) -> None:
         """Let the scan in hand finish, then end the threads and the worker processes; the
@@ -106,11 +119,7 @@ class EmbeddedRunner:
             scan_id = self.queue.get()
             if scan_id is None or self.stopping.is_set():
                 break
-            with self._waiting_lock:
-                self._waiting.discard(scan_id)
-            if self._in_app(lambda: services.needs_fetch(scan_id), "checking a scan"):
-                self.fetch_queue.put(scan_id)
-                continue
+            self._taken(self.queue, scan_id)
             self._in_app(lambda: services.run_scan(scan_id, scan_config(),
                                                    self._pool(scan_config())),
                          f"scan {scan_id}", lambda: services.fail_unexpectedly(scan_id))
@@ -120,6 +129,7 @@ class EmbeddedRunner:
             scan_id = self.fetch_queue.get()
             if scan_id is None or self.stopping.is_set():
                 break
+            self._taken(self.fetch_queue, scan_id)
             ready = self._in_app(lambda: services.fetch_source(scan_id, scan_config()),
                                  f"fetching scan {scan_id}",
                                  lambda: services.fail_unexpectedly(scan_id))

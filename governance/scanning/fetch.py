@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 import requests
 import urllib3
@@ -119,23 +119,27 @@ def _resolve_pypi(session: requests.Session, base: str, purl: PackageURL,
     version = purl.version
     try:
         if version is None:
-            project = _get_json(session, f"{base}/pypi/{name}/json", what, timeout)
+            project, where = _get_json(session, f"{base}/pypi/{name}/json", what, timeout)
             version = project["info"]["version"]
             files = project["urls"]
         else:
             what = f"{purl.name} {version} on PyPI"
             try:
-                files = _get_json(session, f"{base}/pypi/{name}/{quote(version, safe='')}/json",
-                                  what, timeout)["urls"]
+                release, where = _get_json(
+                    session, f"{base}/pypi/{name}/{quote(version, safe='')}/json", what,
+                    timeout)
+                files = release["urls"]
             except http.NotFoundError:
                 # Some mirrors serve only the project document, whose "releases" lists every
                 # version's files (PyPI itself still fills it in).
-                project = _get_json(session, f"{base}/pypi/{name}/json", what, timeout)
+                project, where = _get_json(session, f"{base}/pypi/{name}/json", what, timeout)
                 files = project.get("releases", {}).get(version)
                 if files is None:
                     raise FetchError(f"{what} was not found (HTTP 404)") from None
         chosen = _pick_pypi_file(files, what)
-        return version, chosen["url"], chosen["filename"]
+        # Mirrors write links relative to the document (../../packages/…), as the JSON
+        # simple API allows; PyPI writes them absolute.
+        return version, urljoin(where, chosen["url"]), chosen["filename"]
     except (KeyError, TypeError, AttributeError) as exc:
         raise FetchError(f"{what}: the registry answered with unexpected data") from exc
 
@@ -164,14 +168,14 @@ def _resolve_npm(session: requests.Session, base: str, purl: PackageURL,
     what = f"{full_name} {version} on npm" if version else f"{full_name} on npm"
     try:
         if version is None:
-            document = _get_json(session, f"{base}/{path}", what, timeout,
-                                 headers={"Accept": NPM_ABBREVIATED})
+            document, where = _get_json(session, f"{base}/{path}", what, timeout,
+                                        headers={"Accept": NPM_ABBREVIATED})
             version = document["dist-tags"]["latest"]
             manifest = document["versions"][version]
         else:
-            manifest = _get_json(session, f"{base}/{path}/{quote(version, safe='')}", what,
-                                 timeout)
-        tarball = manifest["dist"]["tarball"]
+            manifest, where = _get_json(session, f"{base}/{path}/{quote(version, safe='')}",
+                                        what, timeout)
+        tarball = urljoin(where, manifest["dist"]["tarball"])
         # A dist-tag given as the version (pkg:npm/x@next) is pinned to the version it names.
         version = manifest.get("version") or version
     except (KeyError, TypeError, AttributeError) as exc:
@@ -181,14 +185,17 @@ def _resolve_npm(session: requests.Session, base: str, purl: PackageURL,
 
 def _get_json(session: requests.Session, url: str, what: str, timeout: float, *,
               headers: dict[str, str] | None = None):
+    """The JSON document at url, and the address it came from (after redirects), against
+    which the links it holds are read."""
     with http.open_url(session, url, what, timeout, headers=headers) as response:
+        where = response.url or url
         try:
             body = b"".join(http.capped(response.iter_content(http.CHUNK_SIZE), MAX_METADATA_BYTES,
                                     f"The registry's answer about {what}"))
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise http.network_error(exc, what, url, timeout) from exc
     try:
-        return json.loads(body)
+        return json.loads(body), where
     except ValueError as exc:
         raise FetchError(f"{what}: the registry answered with something that is not JSON") \
             from exc

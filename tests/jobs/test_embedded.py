@@ -96,3 +96,20 @@ def test_a_fetched_scan_is_scanned_once_its_archive_is_stored(app, embedded, fak
     # The fetch gave its attempt back: one attempt, the scan's own.
     assert done.attempts == 1
     assert done.summary["files"] >= 1
+
+
+def test_a_download_starts_while_the_scan_thread_is_busy(app, embedded, fake_registry,
+                                                         tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "PYPI_URL", fake_registry.pypi_url)
+    busy = _queued_scan(tmp_path)
+    enqueue(busy.id)  # the scan thread starts its workers (seconds), then scans
+    wait_for_scan(busy.id, lambda s: s.state == ScanState.RUNNING, timeout=TIMEOUT)
+    fetched = _purl_scan("pkg:pypi/demo-lib@1.1.0")
+    enqueue(fetched.id)
+
+    ready = wait_for_scan(fetched.id, lambda s: s.archive_id is not None, timeout=TIMEOUT)
+    assert ready.archive_id is not None, (ready.state, ready.error)
+    assert not wait_for_scan(busy.id, lambda s: True, timeout=0).is_finished
+    for scan_id in (busy.id, fetched.id):
+        assert wait_for_scan(scan_id, lambda s: s.is_finished,
+                             timeout=TIMEOUT).state == ScanState.SUCCEEDED

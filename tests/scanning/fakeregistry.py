@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import json
+import posixpath
 import tarfile
 import threading
 import zipfile
@@ -85,6 +86,8 @@ class FakeRegistry:
     seen: list[SeenRequest] = field(default_factory=list)
     # Like the PyPI mirror on this network, which has no per-version JSON documents.
     pypi_version_documents: bool = True
+    # Like that mirror too: archive links relative to the JSON document (../../packages/…).
+    relative_links: bool = False
 
     def __post_init__(self):
         self._stop = threading.Event()
@@ -199,7 +202,7 @@ class FakeRegistry:
                     return 404, b""
                 document = {"info": {"name": project["name"], "version": version},
                             "urls": project["releases"][version]}
-            return 200, json.dumps(document).encode()
+            return 200, self._links(raw_path, document)
         if raw_path.startswith("/npm/"):
             # A scoped name arrives as one segment, @scope%2fname, as the npm CLI sends it.
             segments = raw_path.removeprefix("/npm/").split("/")
@@ -207,14 +210,24 @@ class FakeRegistry:
             if package is None or len(segments) > 2:
                 return 404, json.dumps({"error": "Not found"}).encode()
             if len(segments) == 1:
-                return 200, json.dumps(package).encode()
+                return 200, self._links(raw_path, package)
             wanted = unquote(segments[1])
             wanted = package["dist-tags"].get(wanted, wanted)
             manifest = package["versions"].get(wanted)
             if manifest is None:
                 return 404, json.dumps({"error": "Not found"}).encode()
-            return 200, json.dumps(manifest).encode()
+            return 200, self._links(raw_path, manifest)
         return 404, b"Not Found"
+
+    def _links(self, raw_path: str, document: dict) -> bytes:
+        """The document as JSON, its links to files relative to raw_path if so switched."""
+        text = json.dumps(document)
+        if self.relative_links:
+            folder = posixpath.dirname(raw_path)
+            for path in self.files:
+                text = text.replace(json.dumps(self.url + path),
+                                    json.dumps(posixpath.relpath(path, folder)))
+        return text.encode()
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         raw_path = urlsplit(handler.path).path

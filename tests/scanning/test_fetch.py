@@ -55,6 +55,21 @@ def test_a_pypi_purl_with_a_version_resolves_to_its_sdist(fake_registry, registr
     assert "/pypi/demo-lib/1.0.0/json" in fake_registry.paths_seen()
 
 
+@pytest.mark.parametrize("purl", ["pkg:pypi/demo-lib@1.0.0", "pkg:pypi/demo-lib",
+                                  "pkg:npm/tiny-num@1.0.0", "pkg:npm/tiny-num",
+                                  "pkg:npm/%40acme/widget@2.0.0"])
+@pytest.mark.parametrize("version_documents", [True, False])
+def test_links_a_mirror_writes_relative_to_its_document_are_followed(
+        fake_registry, registries, tmp_path, purl, version_documents):
+    fake_registry.relative_links = True
+    fake_registry.pypi_version_documents = version_documents
+    source = resolve(purl, registries)
+
+    assert source.url.startswith(fake_registry.url + "/") and ".." not in source.url
+    stored = download(source, tmp_path, max_bytes=1024 * 1024)
+    assert stored.size == len(fake_registry.files[source.url.removeprefix(fake_registry.url)])
+
+
 def test_a_pypi_purl_without_a_version_resolves_to_the_latest_release(registries):
     source = resolve("pkg:pypi/demo-lib", registries)
 
