@@ -53,7 +53,6 @@ class ComponentResultSchema(Schema):
     license = fields.Str(allow_none=True)
     status = fields.Str()
     verdict = fields.Str(allow_none=True)
-    explanation = fields.Str()
     reason = fields.Str()
     requests = fields.List(fields.Int())
 

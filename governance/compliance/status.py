@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from governance.compliance.index import (
     APPROVED_STATES,
@@ -151,6 +152,13 @@ def _no_license(component: SbomComponent) -> str:
 def _standing(component: SbomComponent, verdict: str, explanation: str, context: str,
               product: str | None, allow_alone: bool,
               requests: list[KnownRequest]) -> ComponentStatus:
+    if not requests:  # most components of a large SBOM: nobody asked for them
+        if verdict == "allow" and allow_alone:
+            return ComponentStatus(component, "allowed_by_policy", verdict, explanation, (),
+                                   allowed_alone(context))
+        return ComponentStatus(component, "unknown", verdict, explanation, (),
+                               f"no request covers {context}; "
+                               + _license_says(component, verdict, explanation, context))
     here: list[KnownRequest] = []  # requests that can cover this use
     elsewhere: list[KnownRequest] = []  # approvals that hold for another context or product
     for request in requests:
@@ -171,7 +179,7 @@ def _standing(component: SbomComponent, verdict: str, explanation: str, context:
 
     if not here:  # most components of a large SBOM: no request for this use
         if verdict == "allow" and allow_alone:
-            return status("allowed_by_policy", None, _ALLOWED_ALONE.format(context=context))
+            return status("allowed_by_policy", None, allowed_alone(context))
         return status("unknown", None, f"no request covers {context}; "
                       + _license_says(component, verdict, explanation, context))
     for state in APPROVED_STATES:
@@ -184,13 +192,19 @@ def _standing(component: SbomComponent, verdict: str, explanation: str, context:
         return status("rejected", rejection,
                       f"request #{rejection.request_id} for {context} was rejected")
     if verdict == "allow" and allow_alone:
-        return status("allowed_by_policy", None, _ALLOWED_ALONE.format(context=context))
+        return status("allowed_by_policy", None, allowed_alone(context))
     waiting = _latest(r for r in here if r.state in PENDING_STATES)
     if waiting:
         return status("pending", waiting,
                       f"request #{waiting.request_id} {_WAITING[waiting.state]}")
     return status("unknown", None, f"no request covers {context}; "
                   + _license_says(component, verdict, explanation, context))
+
+
+@lru_cache(maxsize=64)
+def allowed_alone(context: str) -> str:
+    """One string for every such component (100,000 of them share it)."""
+    return _ALLOWED_ALONE.format(context=context)
 
 
 def _license_says(component: SbomComponent, verdict: str, explanation: str,

@@ -5,11 +5,14 @@ requests (one query) and let governance.compliance classify each component.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 
 from packageurl import PackageURL
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
@@ -30,9 +33,15 @@ from governance.states import State
 MAX_DRAFTS = 200
 INSERT_BATCH = 5000
 # A Core insert: one executemany per batch, no ORM bookkeeping, no primary keys fetched back.
-COMPONENT_INSERT = SbomImportComponent.__table__.insert()
-RESULT_COLUMNS = ("name", "version", "purl", "license", "status", "verdict", "explanation",
-                  "reason", "requests")
+# Its columns untyped: no bind processing per value; `requests` goes in as JSON text already.
+_ROWS = sa_table("sbom_import_components", *(sa_column(name) for name in (
+    "import_id", "position", "name", "version", "purl", "license", "status", "verdict",
+    "explanation", "reason", "requests")))
+COMPONENT_INSERT = _ROWS.insert()
+_NONE = "[]"
+# What the API gives of each (the explanation is the page's).
+RESULT_COLUMNS = ("name", "version", "purl", "license", "status", "verdict", "reason",
+                  "requests")
 
 
 def build_index(product: Product | None = None, today: date | None = None) -> RequestIndex:
@@ -111,7 +120,7 @@ def import_document(product: Product, actor: User, filename: str, document,
                      "version": s.component.version, "purl": s.component.purl,
                      "license": s.component.license_expression, "status": s.status,
                      "verdict": s.verdict, "explanation": s.explanation, "reason": s.reason,
-                     "requests": list(s.requests)})
+                     "requests": json.dumps(s.requests) if s.requests else _NONE})
         if len(rows) == INSERT_BATCH:
             db.session.execute(COMPONENT_INSERT, rows)
             rows = []
@@ -144,13 +153,17 @@ def component_results(record: SbomImport) -> list[dict]:
 
 
 def each_component_result(import_id: int) -> Iterator[dict]:
-    """As component_results(), read a thousand rows at a time, without ORM objects."""
+    """As component_results(), read a thousand rows at a time, without ORM objects (and
+    without a JSON decoder for the many empty lists of request ids)."""
     table = SbomImportComponent.__table__
-    columns = [table.c[name] for name in RESULT_COLUMNS]
-    query = (select(*columns).where(table.c.import_id == import_id)
+    columns = [table.c[name] for name in RESULT_COLUMNS[:-1]]
+    query = (select(*columns, cast(table.c.requests, Text))
+             .where(table.c.import_id == import_id)
              .order_by(table.c.position).execution_options(yield_per=1000))
     for row in db.session.execute(query):
-        yield dict(zip(RESULT_COLUMNS, row))
+        result = dict(zip(RESULT_COLUMNS, row))
+        result["requests"] = [] if row[-1] == _NONE else json.loads(row[-1])
+        yield result
 
 
 def create_drafts(record: SbomImport, actor: User, indexes: list[int],

@@ -13,7 +13,7 @@ from governance.auth.roles import Role
 from governance.database import db
 from governance.inventory import checks
 from governance.inventory import services as inventory
-from governance.inventory.models import SbomImport
+from governance.inventory.models import SbomImport, SbomImportComponent
 from tests import factories as f
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
@@ -86,7 +86,10 @@ def test_migration_0008_moves_the_json_components_into_rows_and_back(empty_datab
             conn.execute(old.update().where(old.c.id == record_id).values(components=stored))
 
         upgrade(directory=MIGRATIONS, revision="0008")
-        assert checks.component_results(db.session.get(SbomImport, record_id)) == stored
+        moved = db.session.execute(sa.select(SbomImportComponent).where(
+            SbomImportComponent.import_id == record_id)
+            .order_by(SbomImportComponent.position)).scalars().all()
+        assert [{key: getattr(row, key) for key in stored[0]} for row in moved] == stored
         db.session.remove()
 
         downgrade(directory=MIGRATIONS, revision="0007")
