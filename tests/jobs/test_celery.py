@@ -166,4 +166,9 @@ def test_a_fetch_runs_on_the_fetch_queue_and_holds_up_no_scan(celery_app, worker
         assert done.archive.filename == "demo_lib-1.1.0.tar.gz" and done.attempts == 1
         still = wait_for_scan(slow.id, lambda s: True, timeout=0)
         assert (still.state, still.phase) == (ScanState.RUNNING, "fetching")
+        # The registry hangs up: the fetch fails with the reason, and the fetch worker is
+        # free to stop at once (a worker stopping waits for the task in hand).
+        fake_registry.stop()
+        failed = wait_for_scan(slow.id, lambda s: s.is_finished, timeout=120)
+        assert failed.state == ScanState.FAILED and "demo_lib-1.0.0" in failed.error
         db.session.remove()
