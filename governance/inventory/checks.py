@@ -34,9 +34,8 @@ MAX_DRAFTS = 200
 INSERT_BATCH = 5000
 # A Core insert: one executemany per batch, no ORM bookkeeping, no primary keys fetched back.
 # Its columns untyped: no bind processing per value; `requests` goes in as JSON text already.
-_ROWS = sa_table("sbom_import_components", *(sa_column(name) for name in (
-    "import_id", "position", "name", "version", "purl", "license", "status", "verdict",
-    "explanation", "reason", "requests")))
+_ROWS = sa_table(SbomImportComponent.__tablename__,
+                 *(sa_column(c.name) for c in SbomImportComponent.__table__.c if c.name != "id"))
 COMPONENT_INSERT = _ROWS.insert()
 _NONE = "[]"
 # What the API gives of each (the explanation is the page's).

@@ -114,22 +114,23 @@ class EmbeddedRunner:
             self._in_app(lapse_waivers, "lapsing expired waivers")
             self.stopping.wait(RECOVERY_INTERVAL)
 
-    def _scan_loop(self) -> None:
+    def _each(self, source: queue.Queue):
+        """The scan ids put in `source`, until the runner stops."""
         while not self.stopping.is_set():
-            scan_id = self.queue.get()
+            scan_id = source.get()
             if scan_id is None or self.stopping.is_set():
-                break
-            self._taken(self.queue, scan_id)
+                return
+            self._taken(source, scan_id)
+            yield scan_id
+
+    def _scan_loop(self) -> None:
+        for scan_id in self._each(self.queue):
             self._in_app(lambda: services.run_scan(scan_id, scan_config(),
                                                    self._pool(scan_config())),
                          f"scan {scan_id}", lambda: services.fail_unexpectedly(scan_id))
 
     def _fetch_loop(self) -> None:
-        while not self.stopping.is_set():
-            scan_id = self.fetch_queue.get()
-            if scan_id is None or self.stopping.is_set():
-                break
-            self._taken(self.fetch_queue, scan_id)
+        for scan_id in self._each(self.fetch_queue):
             ready = self._in_app(lambda: services.fetch_source(scan_id, scan_config()),
                                  f"fetching scan {scan_id}",
                                  lambda: services.fail_unexpectedly(scan_id))
