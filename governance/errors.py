@@ -22,6 +22,13 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
+class DecisionBlocked(ValidationFailed):
+    """A decision the request's standing does not allow yet (an approval with no finished
+    scan): the API answers 409, pages show it on the field like any other message."""
+
+    status = 409
+
+
 class NotAllowed(DomainError):
     """The actor's role or relation to the object does not permit this."""
 

@@ -35,6 +35,7 @@ from governance.config import build_config, default_instance_path
 from governance.extensions import bootstrap, csrf, db, login_manager, migrate
 from governance.inventory.import_views import bp as sbom_imports_bp
 from governance.inventory.views import bp as inventory_bp
+from governance.license_review.clearing_views import bp as clearing_bp
 from governance.license_review.views import bp as policies_bp
 from governance.license_review.waiver_views import bp as waivers_bp
 from governance.maturity_review.views import bp as maturity_bp
@@ -45,7 +46,7 @@ from governance.web.helpers import IdConverter
 from governance.workflow.views import bp as workflow_bp
 
 BLUEPRINTS = (pages_bp, audit_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, scans_bp,
-              policies_bp, waivers_bp, maturity_bp, inventory_bp, sbom_imports_bp)
+              policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp, sbom_imports_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -5,6 +5,8 @@ from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, U
 from governance.components.models import Component, Product  # noqa: F401
 from governance.inventory.models import SbomImport  # noqa: F401
 from governance.license_review.models import (  # noqa: F401
+    DetectionDismissal,
+    LicenseConclusion,
     LicenseVerdict,
     RecordedVerdict,
     Waiver,

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from governance.licensing.policy import LicensePolicy, load_policy
+from governance.rules.clearing import ClearingRules, load_clearing
 from governance.rules.maturity import MaturityCriteria, load_maturity
 from governance.rules.request_rules import RequestRules, load_request_rules
 
@@ -23,6 +24,7 @@ class LoadedPolicies:
     rules: RequestRules  # usage contexts, linking options, the questions of each kind
     license_policy: LicensePolicy
     maturity: MaturityCriteria
+    clearing: ClearingRules  # reason codes; where approvals need a maturity review
 
 
 def load(policies_dir: Path | str) -> LoadedPolicies:
@@ -31,7 +33,9 @@ def load(policies_dir: Path | str) -> LoadedPolicies:
         rules=rules,
         license_policy=load_policy(Path(policies_dir) / "license-policy.yaml",
                                    contexts=[c.id for c in rules.contexts]),
-        maturity=load_maturity(Path(policies_dir) / "maturity.yaml"))
+        maturity=load_maturity(Path(policies_dir) / "maturity.yaml"),
+        clearing=load_clearing(Path(policies_dir) / "clearing.yaml", kinds=list(rules.questions),
+                               contexts=[c.id for c in rules.contexts]))
 
 
 def init_app(app: Flask) -> None:
@@ -56,3 +60,7 @@ def license_policy() -> LicensePolicy:
 
 def maturity_criteria() -> MaturityCriteria:
     return loaded().maturity
+
+
+def clearing_rules() -> ClearingRules:
+    return loaded().clearing

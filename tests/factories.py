@@ -62,14 +62,39 @@ def request_in(state: State, requester: User, team_: Team, office: User | None =
     return item
 
 
+# What the factories say when they approve a request that has no scan (nothing is approved
+# blind: the office has to say why).
+WITHOUT_SCAN = {"without_scan_reason": "Test fixture: the source is not scanned here."}
+
+
+def maturity_review(item, office: User, score: int = 4):
+    """A finished maturity review (every criterion scored), as the office saves it."""
+    from governance.maturity_review import services as maturity
+
+    criteria = policies.maturity_criteria()
+    return maturity.save(item, office, [maturity.CriterionScore(c.id, score, "")
+                                        for c in criteria.criteria],
+                         criteria, policies.license_policy())
+
+
+def ready_to_approve(item, office: User) -> None:
+    """What an approval needs besides the decision: a maturity review where the office's
+    rules require one."""
+    rules = policies.clearing_rules()
+    if rules.needs_maturity_review(item.kind, getattr(item, "usage_context", None)):
+        maturity_review(item, office)
+
+
 def review_and_decide(item, office: User, state: State) -> None:
     """Take a submitted request into review and on to `state` (in review or a decision)."""
     workflow.transition(item, office, "start_review")
+    if state in (State.APPROVED, State.APPROVED_WITH_CONDITIONS):
+        ready_to_approve(item, office)
     if state == State.APPROVED:
-        workflow.transition(item, office, "approve", reason="Fine.")
+        workflow.transition(item, office, "approve", reason="Fine.", inputs=WITHOUT_SCAN)
     elif state == State.APPROVED_WITH_CONDITIONS:
         workflow.transition(item, office, "approve_with_conditions", reason="Fine.",
-                                         conditions="Keep notices.")
+                            conditions="Keep notices.", inputs=WITHOUT_SCAN)
     elif state == State.REJECTED:
         workflow.transition(item, office, "reject", reason="No.")
     elif state == State.CHANGES_REQUESTED:

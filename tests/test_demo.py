@@ -6,6 +6,7 @@ from sqlalchemy import select
 from governance.adoption.models import AdoptionRequest
 from governance.components.models import Product
 from governance.database import db
+from governance.license_review.models import RecordedVerdict
 from governance.maturity_review.models import MaturityReview
 from governance.scans.models import Scan, ScanState
 from governance.states import State
@@ -19,12 +20,21 @@ def test_demo_load_fills_an_empty_database_once(runner):
     assert requests["requests"].state == State.APPROVED
     assert requests["unidecode"].state == State.IN_REVIEW
     assert requests["unidecode"].usage_context == "distributed"
-    review = db.session.scalars(select(MaturityReview)).one()
-    assert review.request_id == requests["requests"].id
-    assert review.recommendation == "recommended"
+    reviews = {r.request_id: r for r in db.session.scalars(select(MaturityReview))}
+    assert reviews[requests["requests"].id].recommendation == "recommended"
+    # Approvals in shipped products come with the maturity review policies/ requires.
+    for name in ("lodash", "is-number", "six"):
+        assert reviews[requests[name].id].recommendation != "incomplete"
     queued = {s.request.component.name for s in db.session.scalars(select(Scan))
               if s.state == ScanState.QUEUED}
-    assert queued == {"requests", "lodash", "unidecode", "is-number", "six"}
+    assert queued == {"requests", "lodash", "unidecode", "is-number", "six",
+                      "typing-extensions"}
+    # Nothing approved blind: each approval made before its scan says so.
+    recorded = {r.request_id: r for r in db.session.scalars(select(RecordedVerdict))}
+    for item in requests.values():
+        if item.state.is_approved:
+            assert recorded[item.id].verdict is None
+            assert "before its scan" in recorded[item.id].without_scan_reason
     products = {p.name: p for p in db.session.scalars(select(Product))}
     assert set(products) == {"Billing jobs", "Admin console", "Report agent"}
     assert {r.component.name for r in requests.values()

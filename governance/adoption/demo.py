@@ -31,6 +31,21 @@ def _request(user, team, purl, context, linking, justification, *, submit=True,
                            submit=submit)
 
 
+# Nothing is approved blind, the demo included: its approvals are made as it loads, while the
+# scans it queues at the same moment have not run yet, and they say so. Once a scan finishes,
+# each approved request shows the verdict that holds today beside this one.
+BEFORE_THE_SCAN = {"without_scan_reason": (
+    "Demo data: approved as the demo loaded, before its scan (queued at the same moment) "
+    "could finish. The verdict that holds today appears beside this one when it does.")}
+
+
+def _full_review(item, reviewer, note: str) -> None:
+    criteria = policies.maturity_criteria()
+    maturity.save(item, reviewer, [CriterionScore(c.id, 4, note if i == 0 else "")
+                                   for i, c in enumerate(criteria.criteria)],
+                  criteria, policies.license_policy())
+
+
 def load_demo(users: dict, teams: dict, products: dict) -> None:
     alice, bob, olivia, oscar = (users[u] for u in ("alice", "bob", "olivia", "oscar"))
     approved = _request(alice, teams["Payments"], "pkg:pypi/requests@2.32.3", "internal",
@@ -46,15 +61,17 @@ def load_demo(users: dict, teams: dict, products: dict) -> None:
         policies.maturity_criteria(),
         policies.license_policy())
     workflow.transition(approved, olivia, "approve", reason="Apache-2.0, mature, widely used.",
-                        expires_on=date.today() + timedelta(days=365))
+                        expires_on=date.today() + timedelta(days=365), inputs=BEFORE_THE_SCAN)
 
     conditional = _request(alice, teams["Platform"], "pkg:npm/lodash@4.17.21", "distributed",
                            "static", "Utility functions for the admin console we ship.",
                            product=products["Admin console"])
     workflow.transition(conditional, oscar, "start_review")
+    _full_review(conditional, oscar, "The most depended-upon package on npm.")
     workflow.transition(
         conditional, oscar, "approve_with_conditions", reason="MIT; fine to ship.",
-        conditions="Keep the MIT notice in the console's third-party notices.")
+        conditions="Keep the MIT notice in the console's third-party notices.",
+        inputs=BEFORE_THE_SCAN)
 
     rejected = _request(bob, teams["Data"], "pkg:pypi/pyqt5@5.15.10", "distributed", "dynamic",
                         "Desktop viewer for the reports we ship to customers.")
@@ -100,16 +117,27 @@ def load_demo(users: dict, teams: dict, products: dict) -> None:
                          "static", "Input checks in the admin console.",
                          product=products["Admin console"])
     workflow.transition(is_number, oscar, "start_review")
-    workflow.transition(is_number, oscar, "approve", reason="MIT, tiny, no dependencies.")
+    _full_review(is_number, oscar, "Tens of millions of weekly downloads.")
+    workflow.transition(is_number, oscar, "approve", reason="MIT, tiny, no dependencies.",
+                        inputs=BEFORE_THE_SCAN)
     six = _request(bob, teams["Data"], "pkg:pypi/six@1.16.0", "distributed", "dynamic",
                    "Python 2/3 compatibility, pulled in by the report agent's PDF library.",
                    product=products["Report agent"])
     workflow.transition(six, olivia, "start_review")
+    _full_review(six, olivia, "In nearly every Python installation.")
     workflow.transition(six, olivia, "approve_with_conditions",
                         reason="MIT; a transitive dependency.",
-                        conditions="Remove it when the PDF library drops it.")
+                        conditions="Remove it when the PDF library drops it.",
+                        inputs=BEFORE_THE_SCAN)
+    # Its license text tells the Python license's history, GPL included: scancode finds it,
+    # the verdict goes to review, and the office concludes PSF-2.0 (README, first steps).
+    typing_extensions = _request(
+        bob, teams["Data"], "pkg:pypi/typing-extensions@4.15.0", "distributed", "dynamic",
+        "Type hints back-ported to the Python the report agent ships with.",
+        product=products["Report agent"])
+    workflow.transition(typing_extensions, olivia, "start_review")
     # Scans fetched from PyPI and npm by the scan runner once the app serves (offline, they
     # fail with the reason shown on the request).
     config = scan_config()
-    for item in (approved, conditional, copyleft, is_number, six):
+    for item in (approved, conditional, copyleft, is_number, six, typing_extensions):
         scan_services.start_scan(item, olivia, config, source=item.component.purl)

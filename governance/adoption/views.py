@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from governance import policies
 from governance.adoption import services
 from governance.adoption.forms import adoption_form_class, answers_to_form_data, fill_choices
 from governance.adoption.models import AdoptionRequest
@@ -13,13 +14,17 @@ from governance.auth.models import Team
 from governance.components import services as components
 from governance.database import db, unit_of_work
 from governance.errors import DomainError, StaleObject, ValidationFailed
+from governance.license_review import clearing
+from governance.license_review.forms import conclusion_form as conclusion_form_for
+from governance.license_review.forms import dismissal_form as dismissal_form_for
 from governance.license_review.forms import waiver_form as forms_for_waiver
-from governance.license_review.services import recorded_verdict, waivers_of
+from governance.license_review.services import recorded_verdict, standing, waivers_of
 from governance.license_review.verdicts import verdict_for, verdicts_for
 from governance.license_review.waivers import may_grant_waiver
 from governance.maturity_review import services as maturity_services
 from governance.maturity_review.views import maturity_card_context
 from governance.policies import license_policy, request_rules
+from governance.scans.services import latest_finished_scan
 from governance.scans.views import scan_panel_context
 from governance.states import EDITABLE_STATES
 from governance.web.helpers import apply_errors, int_list, paginate
@@ -90,13 +95,46 @@ def new():
     return render_template("adoption/form.html", form=form, item=None)
 
 
-def render_detail(item: AdoptionRequest, waiver_form=None, **panel) -> str:
+def _clearing_context(item: AdoptionRequest, verdict, conclusion_form, dismissal_form) -> dict:
+    """The license clearing of the request's component: conclusion, dismissals, suggestion,
+    and the office's forms (prefilled with the suggestion, or the declared license)."""
+    component = item.component
+    concluded = clearing.conclusion_of(component)
+    suggestion = clearing.suggestion_for(component)
+    may_clear = may.conclude_license(current_user)
+    rules = policies.clearing_rules()
+    if may_clear and conclusion_form is None:
+        initial = ({"expression": suggestion.conclusion.expression_spdx,
+                    "option": suggestion.conclusion.option_spdx,
+                    "reason_code": suggestion.conclusion.reason_code,
+                    "reason": suggestion.conclusion.reason} if suggestion else
+                   {"expression": concluded.expression_spdx, "option": concluded.option_spdx,
+                    "reason_code": concluded.reason_code} if concluded else
+                   {"expression": verdict.expression_spdx if verdict.basis == "declared"
+                    else ""})
+        conclusion_form = conclusion_form_for(rules, formdata=None, data=initial)
+    if may_clear and dismissal_form is None:
+        dismissal_form = dismissal_form_for(rules, formdata=None)
+    finished = latest_finished_scan(item)
+    return {"concluded": concluded, "dismissals": clearing.dismissals_of(component),
+            "finished_summary": (finished.summary or {}) if finished else None,
+            "finished_scan": finished,
+            "suggestion": suggestion, "clearing_rules": rules,
+            "conclusion_form": conclusion_form if may_clear else None,
+            "dismissal_form": dismissal_form if may_clear else None}
+
+
+def render_detail(item: AdoptionRequest, waiver_form=None, conclusion_form=None,
+                  dismissal_form=None, **panel) -> str:
     policy = license_policy()
     verdict = verdict_for(item, policy)
     if waiver_form is None and may_grant_waiver(item, verdict, current_user):
         waiver_form = forms_for_waiver(policy, formdata=None)
+    recorded = recorded_verdict(item)
     return render_template("adoption/detail.html", item=item, **scan_panel_context(item),
-                           verdict=verdict, recorded=recorded_verdict(item),
+                           verdict=verdict, recorded=recorded,
+                           standing=standing(recorded, verdict, policy),
+                           **_clearing_context(item, verdict, conclusion_form, dismissal_form),
                            license_policy=policy, waivers=waivers_of(item),
                            waiver_form=waiver_form, maturity=maturity_card_context(item),
                            **workflow_panel_context(item, **panel))

@@ -47,7 +47,8 @@ def fire_transition(data, request_id, name):
     with unit_of_work():
         workflow.transition(item, api_user(), name, expected_version=data["version"],
                             reason=data["reason"], conditions=data["conditions"],
-                            expires_on=data["expires_on"])
+                            expires_on=data["expires_on"],
+                            inputs={"without_scan_reason": data["without_scan_reason"]})
     return _answer(item)
 
 

@@ -20,6 +20,10 @@ class TransitionSchema(InputSchema):
     reason = fields.Str(load_default="", validate=validate.Length(max=20000))
     conditions = fields.Str(load_default="", validate=validate.Length(max=20000))
     expires_on = fields.Date(load_default=None, allow_none=True)
+    without_scan_reason = fields.Str(
+        load_default="", validate=validate.Length(max=5000),
+        metadata={"description": "An approval with no finished scan and license verdict is "
+                                 "refused (409) unless the office says why here."})
 
 
 class CommentInputSchema(InputSchema):

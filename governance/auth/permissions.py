@@ -118,6 +118,13 @@ def manage_waivers(user) -> str | None:
 
 
 @rule()
+def conclude_license(user) -> str | None:
+    """Concluding a package version's license and dismissing its detections."""
+    return None if user.role == Role.OSS_OFFICE else \
+        "Only the OSS office concludes licenses."
+
+
+@rule()
 def preview_policy_change(user) -> str | None:
     if user.role in (Role.OSS_OFFICE, Role.COMPLIANCE, Role.ADMIN):
         return None

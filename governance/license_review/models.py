@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
+from governance.components.models import Component
 from governance.database import UTCDateTime, db, utcnow
 from governance.workflow.models import Request
 
@@ -22,18 +23,25 @@ class LicenseVerdict(db.Model):
     """The policy's verdict on what one scan found, for one usage context, under one policy."""
 
     __tablename__ = "license_verdicts"
-    __table_args__ = (UniqueConstraint("scan_id", "context", "policy_digest"),)
+    __table_args__ = (UniqueConstraint("scan_id", "context", "policy_digest",
+                                       "clearing_digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
     context: Mapped[str] = mapped_column(String(40))
     policy_digest: Mapped[str] = mapped_column(String(64), index=True)
-    # "declared" when the scan found a declared license; "none" when there is nothing to judge.
+    # Clearing.digest of the office's conclusion and dismissals it was judged under; "" none.
+    clearing_digest: Mapped[str] = mapped_column(String(64), default="")
+    # "concluded" when the office concluded the license, "declared" when the scan found a
+    # declared license; "none" when there is nothing to judge.
     basis: Mapped[str] = mapped_column(String(20))
     # Evaluation.to_dict() of the declared expression, or {"error": ...} when it is unreadable.
     evaluation: Mapped[dict | None] = mapped_column(JSON)
-    # [{"expression_spdx", "files", "evaluation"}] for every expression detected in files.
+    # [{"expression_spdx", "files", "evaluation", "finding"}] for every expression detected
+    # in files; finding is agrees | unidentified | disagrees | dismissed (licensing.clearing).
     detected: Mapped[list] = mapped_column(JSON, default=list)
+    # Why the verdict is worse than the basis's own (a disagreeing finding, not concluded).
+    raised: Mapped[str] = mapped_column(Text, default="")
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -88,8 +96,56 @@ class RecordedVerdict(db.Model):
     policy_version: Mapped[int] = mapped_column(Integer)
     policy_digest: Mapped[str] = mapped_column(String(64))
     waiver_id: Mapped[int | None] = mapped_column(ForeignKey("waivers.id"))
+    # concluded | declared | none, as in LicenseVerdict; and the clearing it was judged under.
+    basis: Mapped[str] = mapped_column(String(20), default="")
+    clearing_digest: Mapped[str] = mapped_column(String(64), default="")
+    # An approval the office gave without a finished scan, and why (e.g. no source to fetch).
+    without_scan_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     waiver: Mapped[Waiver | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+
+
+class LicenseConclusion(db.Model):
+    """The license the office concluded for one package version, and why (FOSSology's
+    clearing decision). One per component; changing it is audited."""
+
+    __tablename__ = "license_conclusions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), unique=True)
+    expression_spdx: Mapped[str] = mapped_column(Text)
+    # For an OR: the option the company takes ("license in play"); "" when none was chosen.
+    option_spdx: Mapped[str] = mapped_column(Text, default="")
+    reason_code: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    # What the scan it was concluded on found (licensing.clearing.findings_digest): a later
+    # version with the same findings is offered this conclusion as a suggestion.
+    findings_digest: Mapped[str] = mapped_column(String(64), default="", index=True)
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="SET NULL"))
+    concluded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    concluded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    component: Mapped[Component] = relationship()
+    concluded_by: Mapped[User] = relationship()
+
+
+class DetectionDismissal(db.Model):
+    """A detected expression the office marked as not applying to a package version."""
+
+    __tablename__ = "detection_dismissals"
+    __table_args__ = (UniqueConstraint("component_id", "expression_spdx"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), index=True)
+    expression_spdx: Mapped[str] = mapped_column(String(1000))
+    reason_code: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User] = relationship()

@@ -5,6 +5,7 @@ The verdicts themselves are computed and stored in license_review.verdicts.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from governance import policies
 from governance.database import db
 from governance.license_review.models import RecordedVerdict, Waiver
-from governance.license_review.verdicts import RequestVerdict, verdict_for
+from governance.license_review.verdicts import RequestVerdict, verdict_for, verdicts_for
+from governance.licensing.model import RANK
+from governance.licensing.policy import LicensePolicy
 from governance.states import Transition
 
 # --- decisions --------------------------------------------------------------------------------
@@ -30,11 +33,36 @@ def covering_waiver(request, verdict: RequestVerdict, today: date | None = None)
                  if w.covers(verdict.context, verdict.expression_spdx, today)), None)
 
 
-def check_decision(request, step: Transition) -> dict[str, str]:
-    """An approval of a denied license needs a waiver that covers it."""
+WITHOUT_SCAN = "without_scan_reason"
+MAX_WITHOUT_SCAN_REASON = 5000
+
+
+def without_scan_reason(inputs: dict | None) -> str:
+    return str((inputs or {}).get(WITHOUT_SCAN) or "").strip()
+
+
+def check_decision(request, step: Transition, inputs: dict | None = None) -> dict[str, str]:
+    """Nothing is approved blind: an approval needs a finished scan with a license verdict
+    for the request's context, or the office's reason to approve without one. An approval of
+    a denied license needs a waiver that covers it."""
     if not step.approves:
         return {}
     verdict = verdict_for(request, policies.license_policy())
+    if verdict.verdict is None:
+        reason = without_scan_reason(inputs)
+        if not reason:
+            scanned = verdict.scan_id is not None
+            return {WITHOUT_SCAN: (
+                ("The scan found no license to judge: conclude the license under License "
+                 "verdict first" if scanned else
+                 f"There is no finished scan with a license verdict for “{verdict.context}”: "
+                 "scan the source first")
+                + ", or approve without a license verdict and say why (e.g. the source "
+                  "cannot be fetched). The reason is kept with the approval and shown "
+                  "wherever it appears.")}
+        if len(reason) > MAX_WITHOUT_SCAN_REASON:
+            return {WITHOUT_SCAN: f"Keep it under {MAX_WITHOUT_SCAN_REASON:,} characters."}
+        return {}
     if verdict.verdict == "deny" and covering_waiver(request, verdict) is None:
         return {"waiver": (f"The license policy denies {verdict.expression_spdx} for "
                            f"“{verdict.context}”. It can only be approved with a waiver: add "
@@ -43,23 +71,28 @@ def check_decision(request, step: Transition) -> dict[str, str]:
     return {}
 
 
-def record_decision(request, step: Transition, actor) -> dict:
+def record_decision(request, step: Transition, actor, inputs: dict | None = None) -> dict:
     """Keep the verdict the decision was made on, with the policy version, in its
-    transaction; an approval of a deny also keeps the waiver it relied on."""
+    transaction; an approval of a deny also keeps the waiver it relied on, and one without a
+    license verdict the office's reason."""
     policy = policies.license_policy()
     verdict = verdict_for(request, policy)
     waiver = None
     if step.approves and verdict.verdict == "deny":
         waiver = covering_waiver(request, verdict)
+    blind = without_scan_reason(inputs) if step.approves and verdict.verdict is None else ""
     recorded = RecordedVerdict(
         request_id=request.id, scan_id=verdict.scan_id, occasion=step.event,
         context=verdict.context, verdict=verdict.verdict,
         expression_spdx=verdict.expression_spdx, evaluation=verdict.evaluation,
         policy_version=policy.version, policy_digest=policy.digest, waiver=waiver,
-        recorded_by_id=getattr(actor, "id", None))
+        basis=verdict.basis, clearing_digest=verdict.clearing_digest,
+        without_scan_reason=blind, recorded_by_id=getattr(actor, "id", None))
     db.session.add(recorded)
     fields = {"license_verdict": verdict.verdict, "policy_version": policy.version,
               "policy_digest": policy.digest}
+    if blind:
+        fields[WITHOUT_SCAN] = blind
     if waiver is not None:
         fields["waiver_id"] = waiver.id
     return fields
@@ -71,3 +104,75 @@ def recorded_verdict(request) -> RecordedVerdict | None:
         select(RecordedVerdict).where(RecordedVerdict.request_id == request.id)
         .order_by(RecordedVerdict.recorded_at.desc(), RecordedVerdict.id.desc()).limit(1)
     ).first()
+
+
+# --- the verdict that holds today -------------------------------------------------------------
+
+@dataclass
+class Standing:
+    """A decided request's recorded verdict beside the one that holds now."""
+
+    recorded: RecordedVerdict
+    current: RequestVerdict
+    changes: list[str]  # what differs: a later scan, the office's clearing, the policy
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def worse(self) -> bool:
+        """The current verdict is worse than the one decided on (no verdict counts as allow:
+        an approval without a scan whose scan now says review has become worse)."""
+        return (RANK.get(self.current.verdict or "allow", 0)
+                > RANK.get(self.recorded.verdict or "allow", 0))
+
+
+def standing(recorded: RecordedVerdict | None, current: RequestVerdict,
+             policy: LicensePolicy) -> Standing | None:
+    if recorded is None:
+        return None
+    changes = []
+    if current.scan_id != recorded.scan_id:
+        changes.append(f"a later scan (#{current.scan_id})" if current.scan_id and
+                       recorded.scan_id else "the scan finished after the decision"
+                       if current.scan_id else "the scan is gone")
+    if (current.clearing_digest or "") != (recorded.clearing_digest or ""):
+        changes.append("the office's license clearing changed ("
+                       + ("concluded" if current.basis == "concluded" else "declared")
+                       + f" {current.expression_spdx or 'nothing'})")
+    if policy.digest != recorded.policy_digest:
+        changes.append(f"the license policy changed (version {recorded.policy_version} → "
+                       f"{policy.version})" if policy.version != recorded.policy_version else
+                       f"the license policy changed (now {policy.digest[:12]})")
+    if current.verdict != recorded.verdict or current.expression_spdx != (
+            recorded.expression_spdx or ""):
+        if not changes:
+            changes.append("the verdict was judged again")
+    elif changes:
+        changes = []  # the same verdict on the same expression: it still holds
+    return Standing(recorded, current, changes)
+
+
+def latest_recorded(request_ids) -> dict[int, RecordedVerdict]:
+    """The verdict recorded with each request's latest decision, in one read."""
+    result: dict[int, RecordedVerdict] = {}
+    ids = sorted(set(request_ids))
+    if not ids:
+        return result
+    for row in db.session.scalars(
+            select(RecordedVerdict).where(RecordedVerdict.request_id.in_(ids))
+            .order_by(RecordedVerdict.recorded_at, RecordedVerdict.id)):
+        result[row.request_id] = row  # the last one read is the latest
+    return result
+
+
+def changed_verdicts(requests, policy: LicensePolicy) -> list[Standing]:
+    """Of these decided requests, those whose verdict today differs from the one recorded,
+    the worse ones first. Reads the stored verdicts; computes nothing per request."""
+    requests = list(requests)
+    current = verdicts_for(requests, policy)
+    recorded = latest_recorded(r.id for r in requests)
+    found = [s for s in (standing(recorded.get(r.id), current[r.id], policy) for r in requests)
+             if s is not None and s.changed]
+    return sorted(found, key=lambda s: (not s.worse, -s.recorded.request_id))

@@ -1,14 +1,19 @@
-"""License verdicts, computed once and stored: per scan, usage context and policy digest.
+"""License verdicts, computed once and stored: per scan, usage context, policy digest and
+clearing (the office's concluded license and dismissed detections for the component).
 
-What is judged: the declared license (what the package's manifest says, as scancode's summary
-found it) decides; every expression detected in files is judged too, as findings for the
-reviewer to confirm or dismiss, never as automatic denials.
+What is judged: the concluded license when the office concluded one, else the declared
+license (what the package's primary manifest states). Every expression detected in files is
+judged too and classified against it (licensing.clearing): a detection that names a license
+the conclusion does not is a finding for the office. Without a conclusion, a disagreeing
+finding that the policy judges worse raises the verdict to review (never to deny: the office
+looks, then concludes or dismisses); nothing found is ever folded into an AND of everything.
 
 When: a verdict row is written when a scan succeeds (scans' `scan_succeeded` signal, connected
-in license_review.init_app), when a request's usage context changes, and for every row a new
-policy lacks by refresh() (on the first request after start-up, and `flask verdicts refresh`).
-Pages, exports and checks only read rows; a missing row (a policy swapped in a test, a scan
-that finished before this code) is computed in memory for that read, never stored by a read.
+in license_review.init_app), when a request's usage context changes, when the office
+concludes a license or dismisses a detection, and for every row a new policy lacks by
+refresh() (on the first request after start-up, and `flask verdicts refresh`). Pages, exports
+and checks only read rows; a missing row is computed in memory for that read, never stored by
+a read.
 """
 from __future__ import annotations
 
@@ -20,7 +25,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from governance.database import db
-from governance.license_review.models import LicenseVerdict
+from governance.license_review.models import DetectionDismissal, LicenseConclusion, LicenseVerdict
+from governance.licensing.clearing import (
+    DISAGREES,
+    NO_CLEARING,
+    Clearing,
+    classify,
+)
+from governance.licensing.expressions import ExpressionError, parse
+from governance.licensing.model import RANK, worst
 from governance.licensing.policy import LicensePolicy, evaluate_text
 from governance.scans.models import Scan
 from governance.scans.services import latest_finished_scan
@@ -35,25 +48,42 @@ class DetectedVerdict:
     expression_spdx: str
     files: int
     evaluation: dict  # Evaluation.to_dict(), or {"error": ...} for an unreadable expression
+    # agrees | unidentified | disagrees | dismissed, against the concluded (or declared) one
+    finding: str = DISAGREES
+
+    @property
+    def verdict(self) -> str | None:
+        return self.evaluation.get("verdict")
 
 
 @dataclass
 class RequestVerdict:
     context: str
-    # "declared" when the scan found a declared license; "none" when there is nothing to judge
+    # "concluded" when the office concluded the license, "declared" when the scan found a
+    # declared license; "none" when there is nothing to judge
     basis: str
-    # Evaluation.to_dict() of the declared expression, or {"error": ...}; None: nothing judged.
+    # Evaluation.to_dict() of that expression, or {"error": ...}; None: nothing judged.
     evaluation: dict | None = None
     detected: list[DetectedVerdict] = field(default_factory=list)
     scan_id: int | None = None
+    # Why the verdict is worse than the basis's own; "" when it is not.
+    raised: str = ""
+    clearing_digest: str = ""
 
     @property
     def verdict(self) -> str | None:
-        """The verdict the decision rests on: the declared license's. An unreadable declared
-        expression is "review" (never allow); nothing to judge is None."""
+        """The verdict the decision rests on: the concluded (or declared) license's, raised to
+        review by a disagreeing finding that was not concluded on. An unreadable expression
+        is "review" (never allow); nothing to judge is None."""
         if self.evaluation is None:
             return None
-        return "review" if "error" in self.evaluation else self.evaluation.get("verdict")
+        own = "review" if "error" in self.evaluation else self.evaluation.get("verdict")
+        return worst([own, "review"]) if self.raised else own
+
+    @property
+    def findings(self) -> list[DetectedVerdict]:
+        """The detections that name a license the conclusion does not: the office's to look at."""
+        return [d for d in self.detected if d.finding == DISAGREES]
 
     @property
     def expression_spdx(self) -> str:
@@ -70,28 +100,82 @@ class RequestVerdict:
         return next((v for v in ("deny", "review", "allow") if v in verdicts), None)
 
 
-def judge(summary: dict, context: str, policy: LicensePolicy,
-          scan_id: int | None = None) -> RequestVerdict:
-    """The policy's verdict on a scan summary for a context (pure: reads no database)."""
+def judge(summary: dict, context: str, policy: LicensePolicy, scan_id: int | None = None,
+          clearing: Clearing = NO_CLEARING) -> RequestVerdict:
+    """The policy's verdict on a scan summary for a context, under the office's clearing
+    (pure: reads no database)."""
     declared = summary.get("declared_license_expression")
-    result = RequestVerdict(context=context, basis="declared" if declared else "none",
-                            scan_id=scan_id)
-    if declared:
-        result.evaluation = evaluate_text(policy, declared, context).to_dict()
+    basis = "concluded" if clearing.expression else "declared" if declared else "none"
+    judged = clearing.expression or declared
+    result = RequestVerdict(context=context, basis=basis, scan_id=scan_id,
+                            clearing_digest=clearing.digest)
+    against = None
+    if judged:
+        result.evaluation = evaluate_text(policy, judged, context,
+                                          clearing.option if clearing.expression else None
+                                          ).to_dict()
+        try:
+            against = parse(judged)
+        except ExpressionError:
+            against = None
     for detected in summary.get("detected") or []:
         expression = detected.get("license_expression")
-        if expression:
-            result.detected.append(DetectedVerdict(
-                detected.get("license_expression_spdx") or expression, detected.get("files", 0),
-                evaluate_text(policy, expression, context).to_dict()))
+        if not expression:
+            continue
+        spdx = detected.get("license_expression_spdx") or expression
+        result.detected.append(DetectedVerdict(
+            spdx, detected.get("files", 0), evaluate_text(policy, expression, context).to_dict(),
+            classify(spdx, against, clearing.dismissed)))
+    own = result.verdict
+    if basis == "declared" and own is not None:
+        worse = [d for d in result.findings if d.verdict and RANK[d.verdict] > RANK[own]]
+        if worse:
+            first = worse[0]
+            result.raised = (f"{first.expression_spdx} is detected in {first.files} "
+                             f"file{'s' if first.files != 1 else ''} and is {first.verdict} for "
+                             f"{context}; it is not part of the declared license: review until "
+                             "the office concludes the license or marks the detection as not "
+                             "applying")
     return result
 
 
 def _from_row(row: LicenseVerdict) -> RequestVerdict:
     return RequestVerdict(
         context=row.context, basis=row.basis, evaluation=row.evaluation, scan_id=row.scan_id,
-        detected=[DetectedVerdict(d["expression_spdx"], d["files"], d["evaluation"])
+        raised=row.raised or "", clearing_digest=row.clearing_digest or "",
+        detected=[DetectedVerdict(d["expression_spdx"], d["files"], d["evaluation"],
+                                  d.get("finding", DISAGREES))
                   for d in row.detected or []])
+
+
+# --- the office's clearing of components ----------------------------------------------------
+
+def clearings(component_ids) -> dict[int, Clearing]:
+    """The clearing of each component (its conclusion and dismissed detections), in two
+    reads; a component the office has not touched is absent."""
+    ids = sorted({i for i in component_ids if i is not None})
+    if not ids:
+        return {}
+    concluded = {c.component_id: c for c in db.session.scalars(
+        select(LicenseConclusion).where(LicenseConclusion.component_id.in_(ids)))}
+    dismissed: dict[int, set[str]] = {}
+    for component_id, expression in db.session.execute(
+            select(DetectionDismissal.component_id, DetectionDismissal.expression_spdx)
+            .where(DetectionDismissal.component_id.in_(ids))):
+        dismissed.setdefault(component_id, set()).add(expression)
+    result = {}
+    for component_id in set(concluded) | set(dismissed):
+        conclusion = concluded.get(component_id)
+        result[component_id] = Clearing(
+            conclusion.expression_spdx if conclusion else None,
+            (conclusion.option_spdx or None) if conclusion else None,
+            frozenset(dismissed.get(component_id, ())))
+    return result
+
+
+def clearing_of(request) -> Clearing:
+    component_id = getattr(request, "component_id", None)
+    return clearings([component_id]).get(component_id, NO_CLEARING)
 
 
 def _nothing(request) -> RequestVerdict:
@@ -108,6 +192,8 @@ def verdict_for(request, policy: LicensePolicy) -> RequestVerdict:
 def verdicts_for(requests, policy: LicensePolicy) -> dict[int, RequestVerdict]:
     """The verdicts of many requests in one read of the stored rows (the requests' scans
     should be loaded with them, e.g. selectinload(Request.scans))."""
+    requests = list(requests)
+    cleared = clearings(getattr(r, "component_id", None) for r in requests)
     result, wanted = {}, {}
     for request in requests:
         context = getattr(request, "usage_context", None)
@@ -115,31 +201,35 @@ def verdicts_for(requests, policy: LicensePolicy) -> dict[int, RequestVerdict]:
         if context is None or scan is None:
             result[request.id] = _nothing(request)
         else:
-            wanted[request.id] = (scan, context)
+            wanted[request.id] = (scan, context,
+                                  cleared.get(getattr(request, "component_id", None),
+                                              NO_CLEARING))
     if not wanted:
         return result
-    rows = {(row.scan_id, row.context): row for row in db.session.scalars(
+    rows = {(row.scan_id, row.context, row.clearing_digest): row for row in db.session.scalars(
         select(LicenseVerdict).where(
             LicenseVerdict.policy_digest == policy.digest,
             tuple_(LicenseVerdict.scan_id, LicenseVerdict.context).in_(
-                [(scan.id, context) for scan, context in wanted.values()])))}
-    for request_id, (scan, context) in wanted.items():
-        row = rows.get((scan.id, context))
+                [(scan.id, context) for scan, context, _ in wanted.values()])))}
+    for request_id, (scan, context, clearing) in wanted.items():
+        row = rows.get((scan.id, context, clearing.digest))
         result[request_id] = (_from_row(row) if row is not None
-                              else judge(scan.summary, context, policy, scan.id))
+                              else judge(scan.summary or {}, context, policy, scan.id, clearing))
     return result
 
 
 # --- writing --------------------------------------------------------------------------------
 
-def store(scan: Scan, context: str, policy: LicensePolicy) -> LicenseVerdict:
-    """The stored row for this scan, context and policy, computed and added when missing.
-    Flushes; the caller commits."""
+def store(scan: Scan, context: str, policy: LicensePolicy,
+          clearing: Clearing = NO_CLEARING) -> LicenseVerdict:
+    """The stored row for this scan, context, policy and clearing, computed and added when
+    missing. Flushes; the caller commits."""
     row = db.session.scalar(select(LicenseVerdict).where(
         LicenseVerdict.scan_id == scan.id, LicenseVerdict.context == context,
-        LicenseVerdict.policy_digest == policy.digest))
+        LicenseVerdict.policy_digest == policy.digest,
+        LicenseVerdict.clearing_digest == clearing.digest))
     if row is None:
-        row = _row(judge(scan.summary or {}, context, policy, scan.id), policy)
+        row = _row(judge(scan.summary or {}, context, policy, scan.id, clearing), policy)
         db.session.add(row)
         db.session.flush()
     return row
@@ -148,9 +238,11 @@ def store(scan: Scan, context: str, policy: LicensePolicy) -> LicenseVerdict:
 def _row(verdict: RequestVerdict, policy: LicensePolicy) -> LicenseVerdict:
     return LicenseVerdict(
         scan_id=verdict.scan_id, context=verdict.context, policy_digest=policy.digest,
-        basis=verdict.basis, evaluation=verdict.evaluation,
+        clearing_digest=verdict.clearing_digest, basis=verdict.basis,
+        evaluation=verdict.evaluation, raised=verdict.raised,
         detected=[{"expression_spdx": d.expression_spdx, "files": d.files,
-                   "evaluation": d.evaluation} for d in verdict.detected])
+                   "evaluation": d.evaluation, "finding": d.finding}
+                  for d in verdict.detected])
 
 
 def store_for(request, policy: LicensePolicy) -> LicenseVerdict | None:
@@ -159,7 +251,7 @@ def store_for(request, policy: LicensePolicy) -> LicenseVerdict | None:
     context = getattr(request, "usage_context", None)
     if scan is None or context is None:
         return None
-    return store(scan, context, policy)
+    return store(scan, context, policy, clearing_of(request))
 
 
 def on_scan_succeeded(scan: Scan, policy: LicensePolicy) -> None:
@@ -183,16 +275,19 @@ def refresh(policy: LicensePolicy) -> int:
         .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
                  selectinload(Request.scans))).all()
     have = set(db.session.execute(
-        select(LicenseVerdict.scan_id, LicenseVerdict.context)
+        select(LicenseVerdict.scan_id, LicenseVerdict.context, LicenseVerdict.clearing_digest)
         .where(LicenseVerdict.policy_digest == policy.digest)).all())
+    cleared = clearings(getattr(r, "component_id", None) for r in requests)
     added = 0
     for request in requests:
         scan = latest_finished_scan(request)
         context = getattr(request, "usage_context", None)
-        if scan is None or context is None or (scan.id, context) in have:
+        clearing = cleared.get(getattr(request, "component_id", None), NO_CLEARING)
+        if scan is None or context is None or (scan.id, context, clearing.digest) in have:
             continue
-        db.session.add(_row(judge(scan.summary, context, policy, scan.id), policy))
-        have.add((scan.id, context))
+        db.session.add(_row(judge(scan.summary or {}, context, policy, scan.id, clearing),
+                            policy))
+        have.add((scan.id, context, clearing.digest))
         added += 1
     try:
         db.session.commit()

@@ -167,7 +167,8 @@ def _with(license_name: str, exception_name: str) -> Symbol:
 def _check_name(name: str) -> str:
     # license-expression takes "a b" as one name with a space; no license id has one.
     if any(c.isspace() for c in name):
-        raise ExpressionError(f"{name!r}: two license names need AND, OR or WITH between them")
+        raise ExpressionError(f"{quote(name)}: two license names need AND, OR or WITH between "
+                              "them")
     return name
 
 
@@ -226,7 +227,21 @@ def _reason(text: str, exc: Exception) -> str:
     if not detail:
         detail = ("check the parentheses, and that AND, OR and WITH each stand between two "
                   "license names")
-    return f"cannot read {text!r} as a license expression: {detail}"
+    return f"cannot read {quote(text)} as a license expression: {detail}"
+
+
+QUOTE_LIMIT = 200
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` quoted for an error message, cut to `limit` characters: an error never echoes
+    a whole pasted document back."""
+    return repr(quote_free(text, limit))
+
+
+def quote_free(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` cut to `limit` characters, unquoted (for a JSON field that echoes the input)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def symbols(node: Node) -> Iterator[Symbol]:

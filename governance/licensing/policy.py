@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from governance.licensing.exceptions import exception_applies
 from governance.licensing.expressions import (
     And,
     ExpressionError,
@@ -21,6 +22,8 @@ from governance.licensing.expressions import (
     Or,
     Symbol,
     parse,
+    quote,
+    quote_free,
     render,
     render_symbol,
     symbols,
@@ -104,21 +107,26 @@ class EvaluationError:
     verdict: None = None
 
     def to_dict(self) -> dict:
-        return {"error": self.reason, "expression": self.expression, "context": self.context}
+        return {"error": self.reason, "expression": quote_free(self.expression),
+                "context": quote_free(self.context)}
 
 
-def evaluate(policy: LicensePolicy, expression: str | Node, context: str) -> Evaluation:
-    """The verdict for `expression` in `context`, explained.
+def evaluate(policy: LicensePolicy, expression: str | Node, context: str,
+             option: str | Node | None = None) -> Evaluation:
+    """The verdict for `expression` in `context`, explained. `option`: the alternative of an
+    OR that the company takes (the office's choice); without it, the best one is relied on.
 
     Raises ExpressionError (UnknownContext for a context the policy does not know) for input
     it cannot judge, and nothing else.
     """
     if not isinstance(context, str) or context not in policy.contexts:
-        raise UnknownContext(f"unknown usage context {context!r}; the policy knows "
+        raise UnknownContext(f"unknown usage context {quote(str(context))}; the policy knows "
                              f"{', '.join(policy.contexts)}")
     node = expression if isinstance(expression, Symbol | And | Or) else parse(expression)
+    if isinstance(option, str):
+        option = parse(option) if option.strip() else None
     judged = {symbol: _judge(policy, symbol, context) for symbol in symbols(node)}
-    decision = _decide(policy, node, context, judged)
+    decision = _decide(policy, node, context, judged, option)
     relied_on = list(symbols(decision.chosen))
     licenses = tuple(
         LicenseVerdict(
@@ -137,10 +145,11 @@ def evaluate(policy: LicensePolicy, expression: str | Node, context: str) -> Eva
         policy_version=policy.version, policy_digest=policy.digest)
 
 
-def evaluate_text(policy: LicensePolicy, text: str, context: str) -> Evaluation | EvaluationError:
+def evaluate_text(policy: LicensePolicy, text: str, context: str,
+                  option: str | None = None) -> Evaluation | EvaluationError:
     """evaluate(), with bad input returned as an EvaluationError rather than raised."""
     try:
-        return evaluate(policy, text, context)
+        return evaluate(policy, text, context, option)
     except ExpressionError as exc:
         return EvaluationError(text if isinstance(text, str) else repr(text), str(context),
                                exc.reason)
@@ -158,7 +167,8 @@ def _judge(policy: LicensePolicy, symbol: Symbol, context: str) -> tuple[str, st
     else:
         verdict, why = _license_verdict(policy, license_, context)
         if exception is not None:
-            verdict, why = _with_exception(policy, exception, context, verdict, why)
+            verdict, why = _with_exception(policy, license_, exception, context, verdict,
+                                           why)
     unidentified = [lic for lic in (license_, exception) if lic is not None and lic.unidentified]
     if verdict == "allow" and unidentified:
         verdict = "review"
@@ -177,14 +187,17 @@ def _license_verdict(policy: LicensePolicy, license_: License, context: str) -> 
     return verdict, f"category {license_.category} is {verdict} for {context}"
 
 
-def _with_exception(policy: LicensePolicy, exception: License, context: str, verdict: str,
-                    why: str) -> tuple[str, str]:
+def _with_exception(policy: LicensePolicy, license_: License, exception: License,
+                    context: str, verdict: str, why: str) -> tuple[str, str]:
     # An exception usually adds permissions, so the license's verdict stands; an unknown one,
     # or one the office has an override for (e.g. Commons Clause), can only make it worse.
     if not exception.known:
         return worst([verdict, "review"]), f"{why}; unknown exception {exception.key}: review"
     if not exception.is_exception:
         return worst([verdict, "review"]), f"{why}; {exception.spdx} is not an exception: review"
+    misapplied = exception_applies(license_, exception)
+    if misapplied:
+        return worst([verdict, "review"]), f"{why}; {misapplied}: review"
     override = policy.overrides.get((exception.key, None))
     if override and context in override.verdicts:
         return worst([verdict, override.verdicts[context]]), f"{why}; {override.why(context)}"
@@ -198,10 +211,11 @@ class _Decision:
     choices: tuple[Choice, ...]
 
 
-def _decide(policy: LicensePolicy, node: Node, context: str, judged: dict) -> _Decision:
+def _decide(policy: LicensePolicy, node: Node, context: str, judged: dict,
+            option: Node | None = None) -> _Decision:
     if isinstance(node, Symbol):
         return _Decision(judged[node][0], node, ())
-    decisions = [_decide(policy, part, context, judged) for part in node.parts]
+    decisions = [_decide(policy, part, context, judged, option) for part in node.parts]
     if isinstance(node, And):
         chosen: list[Node] = []
         for decision in decisions:
@@ -212,8 +226,10 @@ def _decide(policy: LicensePolicy, node: Node, context: str, judged: dict) -> _D
         return _Decision(worst(d.verdict for d in decisions),
                          chosen[0] if len(chosen) == 1 else And(tuple(chosen)),
                          tuple(c for d in decisions for c in d.choices))
-    # OR: the best verdict; between equals, fewer obligations, then the order written.
-    pick = min(decisions, key=lambda d: (
+    # OR: the option the office chose; else the best verdict; between equals, fewer
+    # obligations, then the order written.
+    taken = [d for part, d in zip(node.parts, decisions) if part == option]
+    pick = taken[0] if taken else min(decisions, key=lambda d: (
         RANK[d.verdict], len(_obligations(policy, list(symbols(d.chosen)), context))))
     choice = Choice(among=render(node, spdx=True), chosen=render(pick.chosen, spdx=True),
                     verdict=pick.verdict)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from governance import policies
 from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import User
@@ -43,6 +44,21 @@ class CriterionScore:
 def may_review(request: Request, user: User) -> bool:
     """Whether save() would take this user's scores now: what the page offers."""
     return may.office_work(user, request) and request.state in REVIEWABLE_STATES
+
+
+def check_required(request: Request, step, inputs: dict | None = None) -> dict[str, str]:
+    """An approval in a context where policies/clearing.yaml requires a maturity review
+    needs a finished one (every criterion scored)."""
+    context = getattr(request, "usage_context", None)
+    if not step.approves or not policies.clearing_rules().needs_maturity_review(request.kind,
+                                                                               context):
+        return {}
+    review = review_of(request)
+    if review is None or review.recommendation == "incomplete":
+        return {"maturity_review": (
+            f"Approving for “{context}” needs a finished maturity review (the office's rule "
+            "in policies/clearing.yaml): score every criterion under Maturity review first.")}
+    return {}
 
 
 def review_of(request: Request) -> MaturityReview | None:

@@ -26,6 +26,8 @@ from governance.scanning.workers import CONTEXT, FileOutcome, FileTask, ScanWork
 # Generated or minified files cost scancode minutes and gigabytes and carry no license
 # information of their own; they are listed as skipped, with the reason.
 DEFAULT_SKIP_PATTERNS = ("*.min.js", "*.min.css", "*.map", "*.js.map", "*.css.map")
+# A file whose scan came close to its deadline is scanned again with this many times the time.
+CLOSE_CALL_RETRY = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class ScanOutcome:
     # path -> (expression, SPDX) where following license references ("see LICENSE") across
     # the package changed a file's own result; applies to this scan only.
     license_overrides: dict[str, tuple] = field(default_factory=dict)
+    # path -> that file's detections after references were followed, where they changed.
+    detection_overrides: dict[str, list] = field(default_factory=dict)
 
     def license_of(self, record: FileRecord) -> tuple[str | None, str | None]:
         if record.path in self.license_overrides:
@@ -200,14 +204,30 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
             results[outcome.key] = outcome.scan.results
             if record.errors:
                 record.status = outcomes.ERROR
-            elif not record.close_call:
-                # Partial (close-call) or failed results are not cached: next time, again.
+            elif record.close_call and record.key not in retried:
+                return  # partial: a second pass with a longer deadline, below
+            elif record.close_call:
+                # Still partial with the longer deadline: an error of this scan, not cached.
+                record.status = outcomes.ERROR
+                record.errors = [f"results may be partial: {record.seconds:.0f} s came close to "
+                                 f"the {CLOSE_CALL_RETRY * settings.file_timeout:.0f} s limit "
+                                 "even on the second, longer pass"]
+            else:
                 cache.put(outcome.key, outcome.scan.results)
         done += 1
         progress(done, total)
 
+    retried: set[str] = set()
     tasks = [FileTask(key, str(root / record.path)) for key, record in first_by_key.items()]
     pool.run(tasks, finished, on_tick=tick)
+    # A close call hit a soft deadline: its results may be partial. Once more, with longer.
+    again = [key for key, record in first_by_key.items()
+             if record.close_call and record.status == outcomes.SCANNED]
+    retried.update(again)
+    if again:
+        pool.run([FileTask(key, str(root / first_by_key[key].path),
+                           timeout=settings.file_timeout * CLOSE_CALL_RETRY) for key in again],
+                 finished, on_tick=tick)
     for record in files:
         if record.status == outcomes.DUPLICATE:
             original = first_by_key[record.key]
@@ -221,10 +241,12 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
     summary = pool.summarize(payload)
     summary["health"] = collect_signals(root)
     changed = summary.pop("file_licenses", {})
+    changed_detections = summary.pop("file_detections", {})
     summary["files"] = len(files)
     summary["scancode_version"] = scancode_version()
     return ScanOutcome(files, results, list(notes or []), summary, scancode_version(),
-                       {path: tuple(value) for path, value in changed.items()})
+                       {path: tuple(value) for path, value in changed.items()},
+                       changed_detections)
 
 
 def scan_archive(archive: Path, work_dir: Path, settings: ScanSettings, pool: ScanWorkerPool,

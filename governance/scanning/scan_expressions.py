@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from governance.licensing.expressions import ExpressionError, parse, symbols
+from governance.licensing.expressions import (
+    And,
+    ExpressionError,
+    Node,
+    Or,
+    Symbol,
+    parse,
+    render,
+)
 
 # Most to least restrictive, for an expression that mixes categories.
 CATEGORY_ORDER = ["Commercial", "Proprietary Free", "Copyleft", "Copyleft Limited",
@@ -36,14 +44,34 @@ def to_spdx(expression: str | None) -> str | None:
 
 
 def category_of_keys(expression: str | None) -> str | None:
-    """The most restrictive category among an expression's licenses (exceptions aside),
-    read with the same lookup the license policy uses."""
+    """The category an expression's licenses put it in, read with the same lookup the license
+    policy uses: an AND is as restrictive as its most restrictive part, an OR as its least
+    restrictive option (the one a user relies on: `MIT OR GPL-3.0-or-later` is Permissive)."""
+    found = category_options(expression)
+    return found[0][1] if found else None
+
+
+def category_options(expression: str | None) -> list[tuple[str, str]]:
+    """[(option in SPDX ids, its category)] of the expression's top-level OR, the option
+    relied on first; one entry for an expression without a choice; empty when unreadable."""
     if not expression:
-        return None
+        return []
     try:
-        found = {symbol.license.category or "Unknown"
-                 for symbol in symbols(parse(expression))}
+        node = parse(expression)
     except ExpressionError:
-        return None
-    ranked = [c for c in CATEGORY_ORDER if c in found]
-    return ranked[0] if ranked else (sorted(found)[0] if found else None)
+        return []
+    parts = node.parts if isinstance(node, Or) else (node,)
+    ranked = [(render(part, spdx=True), _category(part)) for part in parts]
+    return sorted(ranked, key=lambda item: -_rank(item[1]))
+
+
+def _rank(category: str) -> int:
+    return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else -1
+
+
+def _category(node: Node) -> str:
+    if isinstance(node, Symbol):
+        return node.license.category or "Unknown"
+    categories = [_category(part) for part in node.parts]
+    pick = min if isinstance(node, And) else max
+    return pick(categories, key=_rank)

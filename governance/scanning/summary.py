@@ -17,6 +17,10 @@ from collections import Counter
 
 from governance.scanning.scan_expressions import category_of_keys, to_spdx
 
+# 2: the declared license is the primary manifest's own statement; per-file detections after
+# references were followed. A stored summary of an older version is not reused.
+SUMMARY_VERSION = 2
+
 # Fields every resource carries in a scancode JSON scan; the plugins expect them.
 RESOURCE_DEFAULTS = {
     "detected_license_expression": None, "detected_license_expression_spdx": None,
@@ -71,9 +75,57 @@ def _run_plugins(document: dict):
     FileClassifier().process_codebase(codebase, classify=True)
     ScanSummary().process_codebase(codebase, summary=True)
     packages = list(getattr(codebase.attributes, "packages", None) or [])
-    expressions = {r.path: (r.detected_license_expression, r.detected_license_expression_spdx)
-                   for r in codebase.walk() if r.is_file}
-    return codebase.attributes.summary, packages, expressions
+    files = {r.path: r for r in codebase.walk() if r.is_file}
+    expressions = {path: (r.detected_license_expression, r.detected_license_expression_spdx)
+                   for path, r in files.items()}
+    detections = {path: _detections(r.license_detections) for path, r in files.items()}
+    return codebase.attributes.summary, packages, expressions, detections
+
+
+def _detections(detections) -> list[dict]:
+    """A file's detections as its page shows them: the expression, and the files its matches
+    came from (another file's when a license reference was followed)."""
+    shown = []
+    for detection in detections or []:
+        matches = detection.get("matches") or []
+        shown.append({
+            "license_expression": detection.get("license_expression"),
+            "license_expression_spdx": detection.get("license_expression_spdx"),
+            "from_files": sorted({m.get("from_file") for m in matches if m.get("from_file")}),
+            "rules": sorted({m.get("rule_identifier") for m in matches
+                             if m.get("rule_identifier")})[:5],
+            "score": max((m.get("score") or 0 for m in matches), default=0),
+        })
+    return shown
+
+
+def manifest_license(package: dict) -> str | None:
+    """What a package's manifest itself states: the detections whose every match is in one of
+    its data files (PKG-INFO's `License:` field, package.json's `license`), leaving out those
+    that only followed a `License-File` to the license text (that text is a finding of its
+    own) and those that name no identified license. None when the manifest states nothing."""
+    datafiles = set(package.get("datafile_paths") or [])
+    own = []
+    for detection in package.get("license_detections") or []:
+        matches = detection.get("matches") or []
+        expression = detection.get("license_expression")
+        if not expression or not matches:
+            continue
+        if all(m.get("from_file") in datafiles for m in matches) and not all(
+                (m.get("license_expression") or "").startswith("unknown") for m in matches):
+            if expression not in own:
+                own.append(expression)
+    if not own:
+        return None
+    return own[0] if len(own) == 1 else " AND ".join(f"({e})" if " " in e else e for e in own)
+
+
+def _key_package(packages: list[dict]) -> dict | None:
+    """The package the archive is: the one whose manifest sits highest in the tree."""
+    def depth(package):
+        paths = package.get("datafile_paths") or [""]
+        return min(p.count("/") for p in paths)
+    return min(packages, key=depth) if packages else None
 
 
 def summarize(payload: dict) -> dict:
@@ -81,15 +133,22 @@ def summarize(payload: dict) -> dict:
 
     Returns the summary the app stores and `flask scan` prints."""
     files = payload["files"]
-    summary, packages, expressions = (_run_plugins(_scan_document(files)) if files
-                                      else ({}, [], {}))
+    summary, packages, expressions, detections = (_run_plugins(_scan_document(files)) if files
+                                                  else ({}, [], {}, {}))
     # Files whose expression the whole-package pass changed: path -> [keys, SPDX].
-    changed = {}
+    changed, changed_detections = {}, {}
     for entry in files:
         after = expressions.get(entry["path"])
         if after and after[0] != entry.get("detected_license_expression"):
             changed[entry["path"]] = list(after)
-    declared = summary.get("declared_license_expression")
+            changed_detections[entry["path"]] = detections.get(entry["path"]) or []
+    # The declared license is what the primary manifest states; the license texts it points
+    # at are findings beside it, never folded in (typing_extensions declares PSF-2.0, and
+    # its LICENSE tells the Python license's history, GPL included).
+    scancode_declared = summary.get("declared_license_expression")
+    key = _key_package(packages)
+    declared = ((manifest_license(key) or key.get("declared_license_expression"))
+                if key else None) or scancode_declared
     detected = Counter()
     for entry in files:
         expression = (changed.get(entry["path"]) or [entry.get("detected_license_expression")])[0]
@@ -101,7 +160,10 @@ def summarize(payload: dict) -> dict:
             holders[holder] += 1
     clarity = summary.get("license_clarity_score") or {}
     return {
+        "summary_version": SUMMARY_VERSION,
         "declared_license_expression": declared,
+        "declared_from": (key.get("datafile_paths") or [None])[0] if key else None,
+        "scancode_declared_license_expression": scancode_declared,
         "declared_license_expression_spdx": to_spdx(declared),
         "declared_license_category": category_of_keys(declared),
         "declared_holder": summary.get("declared_holder") or "",
@@ -120,10 +182,13 @@ def summarize(payload: dict) -> dict:
             "version": p.get("version"),
             "declared_license_expression": p.get("declared_license_expression"),
             "declared_license_expression_spdx": p.get("declared_license_expression_spdx"),
+            "manifest_license_expression": manifest_license(p),
+            "manifest_license_expression_spdx": to_spdx(manifest_license(p)),
             "homepage_url": p.get("homepage_url"), "datafile_paths": p.get("datafile_paths"),
         } for p in packages],
         "files": len(files),
         "file_licenses": changed,
+        "file_detections": changed_detections,
         "errors": payload.get("errors", 0),
         "skipped": payload.get("skipped", 0),
     }

@@ -40,6 +40,9 @@ def _ensure_dir(path: str) -> str:
 class FileTask:
     key: str  # unique within one run, e.g. the file's sha256
     location: str
+    # Seconds per scanner for this file; None: the pool's file_timeout. Longer for a second
+    # pass over a file that came close to its deadline.
+    timeout: float | None = None
 
 
 @dataclass
@@ -72,7 +75,8 @@ def _worker_main(conn: Connection, temp_dir: str, file_timeout: float) -> None:
         try:
             if kind == "scan":
                 conn.send(("done", payload.key,
-                           scancode_adapter.scan_file(payload.location, file_timeout)))
+                           scancode_adapter.scan_file(payload.location,
+                                                      payload.timeout or file_timeout)))
             elif kind == "summary":
                 try:
                     conn.send(("summary", summary.summarize(payload), None))
@@ -213,11 +217,17 @@ class ScanWorkerPool:
     def _watch(self, on_done) -> None:
         now = time.monotonic()
         for worker in list(self.workers):
-            if worker.task and now - worker.started_at > self.kill_after:
-                self._lost(worker, on_done, f"stopped after {self.kill_after:.0f} s: the scanner "
+            limit = self._kill_after(worker.task) if worker.task else 0
+            if worker.task and now - worker.started_at > limit:
+                self._lost(worker, on_done, f"stopped after {limit:.0f} s: the scanner "
                            "did not finish, worker killed", timed_out=True)
             elif not worker.process.is_alive():
                 self._lost(worker, on_done, DIED, timed_out=False)
+
+    def _kill_after(self, task: FileTask) -> float:
+        if task.timeout and task.timeout > self.file_timeout:
+            return self.kill_after * task.timeout / self.file_timeout
+        return self.kill_after
 
     def summarize(self, payload: dict, timeout: float = 600) -> dict:
         """Run summary.summarize in a worker, where scancode is already loaded."""

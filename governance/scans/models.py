@@ -105,6 +105,10 @@ class ScanFile(db.Model):
     license_expression: Mapped[str] = mapped_column(String(1000), default="")
     license_expression_spdx: Mapped[str] = mapped_column(String(1000), default="")
     holders: Mapped[str] = mapped_column(Text, default="")
+    # This scan's detections where following license references ("see LICENSE") changed
+    # the file's own: [{"license_expression_spdx", "from_files": [...], "rule", "score"}];
+    # None when the cached per-file result stands.
+    license_detections: Mapped[list | None] = mapped_column(JSON)
 
 
 class FileResult(db.Model):

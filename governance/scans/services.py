@@ -21,6 +21,7 @@ from governance.scanning import fetch, outcomes
 from governance.scanning.extraction import ExtractionLimits
 from governance.scanning.runner import ScanFailed, ScanOutcome, ScanSettings, scan_archive
 from governance.scanning.scancode_adapter import options_digest, scancode_version
+from governance.scanning.summary import SUMMARY_VERSION
 from governance.scans.models import Archive, FileResult, Scan, ScanFile, ScanState
 from governance.workflow.models import Request
 
@@ -188,12 +189,17 @@ def fetch_source(scan_id: int, config: ScanConfig) -> bool:
 
 def _reusable(archive: Archive) -> Scan | None:
     """A finished scan of the identical archive with the same scancode and options."""
-    return db.session.scalar(
+    earlier = db.session.scalar(
         select(Scan).where(Scan.archive_id == archive.id, Scan.state == ScanState.SUCCEEDED,
                            Scan.reused_from_id.is_(None),
                            Scan.scancode_version == scancode_version(),
                            Scan.options_digest == options_digest())
         .order_by(Scan.id.desc()).limit(1))
+    # A summary of an older shape (before the declared license was the manifest's own
+    # statement) is scanned afresh; the per-file results still come from the cache.
+    if earlier is None or (earlier.summary or {}).get("summary_version") != SUMMARY_VERSION:
+        return None
+    return earlier
 
 
 def _finish(scan: Scan, state: ScanState, error: str = "") -> None:
@@ -247,6 +253,7 @@ def _save(scan: Scan, outcome: ScanOutcome) -> None:
             "license_expression": expression or "",
             "license_expression_spdx": spdx or "",
             "holders": "\n".join(sorted({h["holder"] for h in results.get("holders") or []})),
+            "license_detections": outcome.detection_overrides.get(record.path),
         })
     if rows:
         db.session.execute(ScanFile.__table__.insert(), rows)

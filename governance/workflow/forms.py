@@ -13,6 +13,11 @@ class TransitionForm(FlaskForm):
                                render_kw={"rows": 3})
     expires_on = DateField("Approval expires on", validators=[Optional()],
                            description="Optional. After this date the approval needs renewal.")
+    without_scan_reason = TextAreaField(
+        "Approve without a license verdict, because…", validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 2},
+        description="Only when there is no finished scan with a verdict (e.g. the source cannot "
+                    "be fetched). Kept with the approval and shown wherever it appears.")
     lock_version = HiddenField()
 
 

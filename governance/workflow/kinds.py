@@ -26,12 +26,16 @@ EXTENSION = "governance.request_kinds"
 class DecisionRules:
     """What a kind adds to the office's decisions.
 
-    check(request, step) -> {field: message}: reasons the decision cannot be taken now;
-    record(request, step, actor) -> dict: called after the state change, in the same
-    transaction, to keep what the decision was based on; returns fields for the audit event."""
+    check(request, step, inputs) -> {field: message}: reasons the decision cannot be taken
+    now; `inputs` are the kind's own fields of the decision form (e.g. without_scan_reason);
+    record(request, step, actor, inputs) -> dict: called after the state change, in the same
+    transaction, to keep what the decision was based on; returns fields for the audit event.
+    blocking: the fields whose message means the request is not ready for this decision (the
+    API answers 409 rather than 422)."""
 
-    check: Callable[["Request", "Transition"], dict[str, str]]
-    record: Callable[["Request", "Transition", "User | None"], dict]
+    check: Callable[["Request", "Transition", dict], dict[str, str]]
+    record: Callable[["Request", "Transition", "User | None", dict], dict]
+    blocking: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

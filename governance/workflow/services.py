@@ -18,7 +18,13 @@ from governance.auth import permissions as may
 from governance.auth.models import User
 from governance.auth.roles import Role
 from governance.database import db, get_by_id, utcnow
-from governance.errors import IllegalTransition, NotFound, StaleObject, ValidationFailed
+from governance.errors import (
+    DecisionBlocked,
+    IllegalTransition,
+    NotFound,
+    StaleObject,
+    ValidationFailed,
+)
 from governance.states import QUEUE_STATES, TRANSITIONS, State, Transition
 from governance.workflow import kinds
 from governance.workflow.models import Comment, Request
@@ -77,10 +83,12 @@ def flush_or_stale(request: Request) -> None:
 
 def transition(request: Request, actor: User, name: str, *, expected_version: int | None = None,
                reason: str = "", conditions: str = "",
-               expires_on: date | None = None) -> Request:
+               expires_on: date | None = None, inputs: dict | None = None) -> Request:
     """Fire the named person's step (TRANSITIONS): what it does beyond moving the state is
-    read from its row; a decision also runs the kind's registered decision rules, and a
-    request whose kind has none cannot be decided (fails closed)."""
+    read from its row; a decision also runs the kind's registered decision rules (given
+    `inputs`, the kind's own fields of the decision), and a request whose kind has none
+    cannot be decided (fails closed)."""
+    inputs = dict(inputs or {})
     step = TRANSITIONS.get(name)
     if step is None:
         raise IllegalTransition(f"Unknown step “{name}”.")
@@ -104,9 +112,11 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         errors.update(request.missing_for_submission())
     kind_rules = kinds.kind_of(request.kind).decision_rules if step.is_decision else None
     if kind_rules is not None:
-        errors.update(kind_rules.check(request, step))
+        errors.update(kind_rules.check(request, step, inputs))
     if errors:
-        raise ValidationFailed(errors)
+        # 409 when the request is not ready for this decision and the input is otherwise fine.
+        blocked = kind_rules is not None and set(errors) <= kind_rules.blocking
+        raise (DecisionBlocked if blocked else ValidationFailed)(errors)
 
     before = {"state": request.state.value}
     request.state = step.target
@@ -131,7 +141,7 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         # Reading what to record must not flush the state change early: its UPDATE is what
         # detects a concurrent decision, in flush_or_stale below.
         with db.session.no_autoflush:
-            after.update(kind_rules.record(request, step, actor))
+            after.update(kind_rules.record(request, step, actor, inputs))
     audit.record(actor, "request", request.id, step.event,
                  summary=f"{step.label}: {request.title}", before=before, after=after)
     flush_or_stale(request)

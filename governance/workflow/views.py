@@ -74,7 +74,9 @@ def step(request_id: int, name: str):
                                 expected_version=form.lock_version.data or None,
                                 reason=form.reason.data or "",
                                 conditions=form.conditions.data or "",
-                                expires_on=form.expires_on.data)
+                                expires_on=form.expires_on.data,
+                                inputs={"without_scan_reason":
+                                        form.without_scan_reason.data or ""})
     except ValidationFailed as exc:
         apply_errors(form, exc)
         flash(f"{label}: please correct the marked fields.", "danger")

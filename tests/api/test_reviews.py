@@ -21,8 +21,9 @@ def test_the_review_of_a_request_approved_through_a_waiver(client, app):
     waiver = waivers.grant(item, office, waivers.WaiverInput(
         "PATENT_GRANT_EXCEPTION", "Covered by the patent pool agreement.",
         date.today() + timedelta(days=60)), policy)
-    maturity.save(item, office, [CriterionScore("users", 4)],
-                  policies.loaded(app).maturity, policy)
+    criteria = policies.loaded(app).maturity
+    maturity.save(item, office, [CriterionScore(c.id, 4) for c in criteria.criteria],
+                  criteria, policy)
     workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
 
@@ -40,7 +41,7 @@ def test_the_review_of_a_request_approved_through_a_waiver(client, app):
     assert body["waivers"][0]["reason_code"] == "PATENT_GRANT_EXCEPTION"
     assert body["waivers"][0]["active"] is True
     assert body["waivers"][0]["created_by"] == office.username
-    assert body["maturity_review"]["recommendation"] == "incomplete"
+    assert body["maturity_review"]["recommendation"] == "recommended"
     assert body["maturity_review"]["weighted_score"] == 4.0
 
 

@@ -54,6 +54,7 @@ def test_full_lifecycle_over_the_api(app, api, people):
     assert events[-1]["after"] == {"state": "approved_with_conditions",
                                    "reason": "Well maintained.",
                                    "conditions": "Keep the NOTICE file.", "expires_on": expires,
+                                   "without_scan_reason": "API test: the source is not scanned.",
                                    "license_verdict": None, "policy_version": policy.version,
                                    "policy_digest": policy.digest}
     assert events[-1]["before"] == {"state": "in_review"}

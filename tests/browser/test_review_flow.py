@@ -21,7 +21,7 @@ HEALTH = [
 
 
 def test_a_denied_license_is_approved_only_through_a_waiver(page: Page, screenshot):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     sign_in(page, office.username)
     page.goto(f"/adoption/{item.id}")
     verdict = page.get_by_test_id("license-verdict")
@@ -62,7 +62,7 @@ def test_a_denied_license_is_approved_only_through_a_waiver(page: Page, screensh
 
 
 def test_the_maturity_review_shows_signals_and_a_live_score(page: Page, screenshot):
-    item, _, office = scanned_request("mit", health=HEALTH)
+    item, _, office = scanned_request("mit", health=HEALTH, reviewed=True)
     sign_in(page, office.username)
     page.goto(f"/adoption/{item.id}")
     page.get_by_test_id("maturity-card").get_by_role("link", name="Review maturity").click()
@@ -85,7 +85,7 @@ def test_the_maturity_review_shows_signals_and_a_live_score(page: Page, screensh
 
 
 def test_the_office_sees_which_requests_a_policy_change_would_flip(page: Page, screenshot):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     sign_in(page, office.username)
     main = page.get_by_role("navigation", name="Main")
     main.get_by_role("button", name="Rules").click()

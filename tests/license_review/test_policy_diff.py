@@ -108,4 +108,5 @@ def test_a_decision_keeps_its_verdict_and_says_when_the_policy_changed_since(cli
         policies.loaded(app).license_policy = policy
     assert "DENY" in page  # the recorded verdict, not today's
     assert "older license policy (version 1" in page
-    assert "it would be\n        <strong>review</strong>" in page
+    assert 'data-testid="current-verdict"' in page and "the license policy changed" in page
+    assert 'data-testid="verdict-today">REVIEW<' in page

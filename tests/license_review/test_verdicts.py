@@ -14,6 +14,7 @@ from governance.database import db
 from governance.license_review import verdicts
 from governance.license_review.models import LicenseVerdict
 from governance.scanning.scancode_adapter import options_digest, scancode_version
+from governance.scanning.summary import SUMMARY_VERSION
 from governance.scans import services as scans
 from governance.scans.models import Archive, Scan, ScanState
 from governance.states import State
@@ -42,7 +43,8 @@ def test_a_succeeded_scan_stores_its_verdict_with_it(app, policy, tmp_path):
     db.session.add_all([archive, Scan(archive=archive, state=ScanState.SUCCEEDED,
                                       scancode_version=scancode_version(),
                                       options_digest=options_digest(),
-                                      summary={"declared_license_expression": "gpl-3.0",
+                                      summary={"summary_version": SUMMARY_VERSION,
+                                               "declared_license_expression": "gpl-3.0",
                                                "detected": []})])
     queued = Scan(request=item, archive=archive)
     db.session.add(queued)

@@ -22,7 +22,7 @@ def _grant(client, item, **overrides):
 
 
 def test_the_office_sees_the_deny_and_grants_a_waiver_then_approves(client):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     f.login(client, office.username)
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert "DENY" in page and "Grant a waiver" in page
@@ -49,7 +49,7 @@ def test_the_office_sees_the_deny_and_grants_a_waiver_then_approves(client):
 
 
 def test_a_bad_waiver_is_shown_again_with_its_errors_and_nothing_saved(client):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     f.login(client, office.username)
     response = _grant(client, item, expires_on=date.today().isoformat(),
                       text="Our reasons, kept.")
@@ -63,7 +63,7 @@ def test_a_bad_waiver_is_shown_again_with_its_errors_and_nothing_saved(client):
 
 
 def test_engineers_see_the_waivers_but_cannot_grant_one(client):
-    item, engineer, office = scanned_request("gpl-3.0", context="distributed")
+    item, engineer, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     f.login(client, engineer.username)
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert "DENY" in page and "Grant a waiver" not in page
@@ -72,7 +72,7 @@ def test_engineers_see_the_waivers_but_cannot_grant_one(client):
 
 
 def test_no_waiver_form_when_the_license_is_allowed(client):
-    item, _, office = scanned_request("mit", context="distributed")
+    item, _, office = scanned_request("mit", context="distributed", reviewed=True)
     f.login(client, office.username)
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert "ALLOW" in page and "Grant a waiver" not in page
@@ -82,7 +82,7 @@ def test_no_waiver_form_when_the_license_is_allowed(client):
 
 
 def test_the_waivers_page_lists_and_filters(client):
-    item, engineer, office = scanned_request("gpl-3.0", context="distributed")
+    item, engineer, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     f.login(client, office.username)
     _grant(client, item)
     client.post("/logout")

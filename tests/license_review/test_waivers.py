@@ -43,7 +43,7 @@ def _actions(item) -> list[str]:
 
 @pytest.mark.parametrize("step", ["approve", "approve_with_conditions"])
 def test_a_deny_cannot_be_approved_without_a_waiver(policy, step):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     with pytest.raises(ValidationFailed) as caught:
         workflow.transition(item, office, step, expected_version=None, reason="Needed.",
                             conditions="Keep it separate.")
@@ -55,7 +55,7 @@ def test_a_deny_cannot_be_approved_without_a_waiver(policy, step):
 
 
 def test_a_deny_can_still_be_rejected_and_the_verdict_is_recorded(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     workflow.transition(item, office, "reject", reason="Copyleft in a shipped product.")
     db.session.commit()
     recorded = db.session.scalars(select(RecordedVerdict)).one()
@@ -66,7 +66,7 @@ def test_a_deny_can_still_be_rejected_and_the_verdict_is_recorded(policy):
 
 
 def test_with_a_waiver_the_deny_is_approved_and_the_waiver_recorded(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     waiver = _waiver(item, office, policy)
     workflow.transition(item, office, "approve", reason="Covered by the purchased license.")
     db.session.commit()
@@ -81,7 +81,7 @@ def test_with_a_waiver_the_deny_is_approved_and_the_waiver_recorded(policy):
 
 def test_allowed_and_review_verdicts_need_no_waiver(policy):
     for declared in ("mit", "mpl-2.0"):
-        item, _, office = scanned_request(declared, context="distributed")
+        item, _, office = scanned_request(declared, context="distributed", reviewed=True)
         workflow.transition(item, office, "approve", reason="Fine.")
         db.session.commit()
         assert item.state == State.APPROVED
@@ -93,7 +93,7 @@ def test_allowed_and_review_verdicts_need_no_waiver(policy):
 
 
 def test_a_waiver_covers_only_the_expression_it_was_granted_for(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     _waiver(item, office, policy)
     # A new scan declares another denied license: the old waiver does not cover it.
     from governance.scans.models import Scan, ScanState
@@ -116,7 +116,7 @@ def test_a_waiver_covers_only_the_expression_it_was_granted_for(policy):
     (("CANT_FIX_EXCEPTION", "text", None), "expires_on", "expiry date"),
 ])
 def test_a_waiver_needs_a_known_reason_a_text_and_a_future_expiry(policy, data, field, message):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     code, text, days = data
     expires = None if days is None else TODAY + timedelta(days=days)
     with pytest.raises(ValidationFailed) as caught:
@@ -128,12 +128,12 @@ def test_a_waiver_needs_a_known_reason_a_text_and_a_future_expiry(policy, data, 
 
 def test_the_offices_own_reason_codes_from_the_policy_are_accepted(policy):
     assert "LEGAL_OPINION_EXCEPTION" in policy.waiver_reasons
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     assert _waiver(item, office, policy, code="LEGAL_OPINION_EXCEPTION").id
 
 
 def test_only_the_office_grants_waivers_and_never_on_its_own_request(policy):
-    item, engineer, office = scanned_request("gpl-3.0", context="distributed")
+    item, engineer, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     data = waivers.WaiverInput("CANT_FIX_EXCEPTION", "x", TODAY + timedelta(days=9))
     for who in (engineer, f.user(Role.COMPLIANCE), f.user(Role.ADMIN)):
         with pytest.raises(NotAllowed):
@@ -145,7 +145,7 @@ def test_only_the_office_grants_waivers_and_never_on_its_own_request(policy):
 
 
 def test_no_waiver_on_a_withdrawn_or_rejected_request(policy):
-    item, engineer, office = scanned_request("gpl-3.0", context="distributed")
+    item, engineer, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     workflow.transition(item, office, "reject", reason="No.")
     db.session.commit()
     with pytest.raises(IllegalTransition):
@@ -154,7 +154,7 @@ def test_no_waiver_on_a_withdrawn_or_rejected_request(policy):
 
 
 def test_an_expired_waiver_sends_the_approval_back_to_review(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     waiver = _waiver(item, office, policy, days=10)
     workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
@@ -177,7 +177,7 @@ def test_an_expired_waiver_sends_the_approval_back_to_review(policy):
 
 
 def test_a_second_active_waiver_keeps_the_approval(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     _waiver(item, office, policy, days=10)
     workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()
@@ -188,7 +188,7 @@ def test_a_second_active_waiver_keeps_the_approval(policy):
 
 
 def test_an_expired_waiver_of_a_rejected_request_only_lapses(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     _waiver(item, office, policy, days=10)
     workflow.transition(item, office, "reject", reason="Changed our mind.")
     db.session.commit()
@@ -198,7 +198,7 @@ def test_an_expired_waiver_of_a_rejected_request_only_lapses(policy):
 
 
 def test_people_cannot_take_the_apps_own_reopen_step(policy):
-    item, engineer, office = scanned_request("mit", context="distributed")
+    item, engineer, office = scanned_request("mit", context="distributed", reviewed=True)
     workflow.transition(item, office, "approve", reason="Fine.")
     db.session.commit()
     for who in (engineer, office):
@@ -208,7 +208,7 @@ def test_people_cannot_take_the_apps_own_reopen_step(policy):
 
 
 def test_the_list_filters_by_status_and_search(policy):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     soon = _waiver(item, office, policy, days=10)
     later = _waiver(item, office, policy, days=200, code="CANT_FIX_EXCEPTION")
 
@@ -226,7 +226,7 @@ def test_the_list_filters_by_status_and_search(policy):
 
 
 def test_flask_waivers_lapse_and_list_from_cron(policy, runner):
-    item, _, office = scanned_request("gpl-3.0", context="distributed")
+    item, _, office = scanned_request("gpl-3.0", context="distributed", reviewed=True)
     waiver = _waiver(item, office, policy, days=10)
     workflow.transition(item, office, "approve", reason="Covered.")
     db.session.commit()

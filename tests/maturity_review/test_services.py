@@ -121,7 +121,7 @@ def test_only_the_office_reviews_and_not_its_own_request(criteria, policy):
 def test_the_decision_freezes_the_review(criteria, policy):
     item, _, office = scanned_request("mit")
     services.save(item, office, _all(4), criteria, policy)
-    workflow.transition(item, office, "approve", reason="Mature.")
+    workflow.transition(item, office, "approve", reason="Mature.", inputs=f.WITHOUT_SCAN)
     db.session.commit()
     with pytest.raises(IllegalTransition, match="frozen"):
         services.save(item, office, _all(1, users="no"), criteria, policy)

@@ -72,7 +72,7 @@ def test_engineers_read_the_review_but_cannot_post_one(client):
 
 
 def test_a_decided_request_shows_its_frozen_review(client):
-    item, _, office = scanned_request("mit")
+    item, _, office = scanned_request("mit", context="internal")
     f.login(client, office.username)
     client.post(f"/adoption/{item.id}/maturity", data=_scores(users=4, maintenance=4))
     workflow.transition(item, office, "approve", reason="Fine.")

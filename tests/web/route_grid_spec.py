@@ -143,6 +143,11 @@ EXPECTED: dict[str, Expect] = {
     "policies.diff": Expect(frozenset({OFFICE, COMPLIANCE, ADMIN}), {"GET": 200, "POST": 422}),
     "waivers.index": Expect(LOGIN, {"GET": 200}),
     "waivers.grant": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form is shown again
+    "clearing.conclude": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form, again
+    "clearing.dismiss": Expect(OFFICE_ONLY, {"POST": 422}),
+    "clearing.withdraw": Expect(OFFICE_ONLY, {"POST": 302}),  # nothing concluded: a message
+    "clearing.restore": Expect(OFFICE_ONLY, {"POST": 404}),  # no such dismissal
+    "clearing.changed": Expect(OFFICE_ONLY, {"GET": 200}),
     "maturity.review": Expect(LOGIN, {"GET": 200, "POST": _maturity_post}),
     "scans.start": Expect(LOGIN, {"POST": 302}),
     "scans.status": Expect(LOGIN, {"GET": 200}),

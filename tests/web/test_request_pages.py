@@ -89,7 +89,8 @@ def test_the_office_decides_from_the_request_page(client, people):
     db.session.refresh(item)
     response = client.post(f"/requests/{item.id}/step/approve_with_conditions", data={
         "lock_version": item.version, "reason": "Fine for SaaS.",
-        "conditions": "Pin the version.", "expires_on": "2099-01-01"})
+        "conditions": "Pin the version.", "expires_on": "2099-01-01",
+        "without_scan_reason": "Internal mirror only; no source to fetch."})
     page = client.get(response.location).get_data(as_text=True)
     assert "Approve with conditions: done." in page
     assert "Pin the version." in page and "Valid until 2099-01-01" in page
@@ -124,8 +125,8 @@ def test_a_second_decision_on_a_stale_page_is_told_it_changed(client, people):
     item = f.request_in(State.IN_REVIEW, people["erin"], people["team"], people["olga"])
     seen = item.version
     f.login(client, "olga")
-    client.post(f"/requests/{item.id}/step/approve", data={"lock_version": seen,
-                                                           "reason": "ok"})
+    client.post(f"/requests/{item.id}/step/approve", data={
+        "lock_version": seen, "reason": "ok", "without_scan_reason": "No source to fetch."})
     response = client.post(f"/requests/{item.id}/step/reject",
                            data={"lock_version": seen, "reason": "Too risky for us."})
     page = response.get_data(as_text=True)

@@ -161,6 +161,8 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     if variable == "import_id":
         return [("an SBOM check", w.sbom_import.id), ("missing", MISSING),
                 ("too large", TOO_LARGE)]
+    if variable == "dismissal_id":
+        return [("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "file_id":
         return [("file of the submitted request's scan", w.scan_file.id)]
     if variable == "name":

@@ -23,14 +23,14 @@ class TravelRequest(Request):
     kind_label = "Travel"
 
 
-def _within_budget(request, step) -> dict[str, str]:
+def _within_budget(request, step, inputs) -> dict[str, str]:
     """The kind's own decision rule: an approval needs a costed title."""
     if step.approves and "€" not in request.title:
         return {"cost": "State the cost in the title before approving."}
     return {}
 
 
-def _record(request, step, actor) -> dict:
+def _record(request, step, actor, inputs) -> dict:
     return {"budget_checked_by": getattr(actor, "username", None)}
 
 
@@ -113,7 +113,11 @@ def test_a_kind_is_registered_once_and_under_its_models_identity(app):
 def test_the_app_registers_the_adoption_kind_with_its_license_rules(app):
     adoption = kinds.registered()["adoption"]
     assert adoption.reviews_license and adoption.detail_endpoint == "adoption.detail"
-    assert adoption.decision_rules.check.__module__ == "governance.license_review.services"
+    from governance.license_review import services as license_review
+
+    assert adoption.decision_rules.check.__module__ == "governance.adoption"
+    assert adoption.decision_rules.record is license_review.record_decision
+    assert adoption.decision_rules.blocking == {"without_scan_reason"}
 
 
 def test_the_shared_api_steps_answer_with_the_kinds_own_schema(travel_kind, people, client):

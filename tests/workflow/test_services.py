@@ -33,7 +33,8 @@ def people():
 
 
 def _fire(item, actor, name):
-    return workflow.transition(item, actor, name, expected_version=item.version, **STEP_ARGS)
+    return workflow.transition(item, actor, name, expected_version=item.version, **STEP_ARGS,
+                               inputs=f.WITHOUT_SCAN)
 
 
 CASES = [(name, state) for name in PERSON_TRANSITIONS for state in State]
@@ -141,7 +142,7 @@ def test_approval_with_conditions_needs_conditions(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     with pytest.raises(ValidationFailed) as caught:
         workflow.transition(item, people["office"], "approve_with_conditions", reason="ok",
-                            conditions=" ")
+                            conditions=" ", inputs=f.WITHOUT_SCAN)
     assert "conditions" in caught.value.errors
 
 
@@ -149,7 +150,7 @@ def test_approval_records_reason_expiry_and_decider(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     expiry = date.today() + timedelta(days=90)
     workflow.transition(item, people["office"], "approve", reason="Permissive and mature.",
-                        expires_on=expiry)
+                        expires_on=expiry, inputs=f.WITHOUT_SCAN)
     db.session.commit()
     assert item.decision_reason == "Permissive and mature."
     assert item.approval_expires_on == expiry
@@ -163,7 +164,7 @@ def test_an_expiry_in_the_past_is_refused(people):
     item = f.request_in(State.IN_REVIEW, people["requester"], people["team"], people["office"])
     with pytest.raises(ValidationFailed) as caught:
         workflow.transition(item, people["office"], "approve", reason="ok",
-                         expires_on=date.today() - timedelta(days=1))
+                         expires_on=date.today() - timedelta(days=1), inputs=f.WITHOUT_SCAN)
     assert "expires_on" in caught.value.errors
 
 
@@ -185,7 +186,8 @@ def test_a_stale_version_is_refused_and_nothing_changes(people):
                              expected_version=seen)
     db.session.commit()
     with pytest.raises(StaleObject):
-        workflow.transition(item, people["office2"], "approve", reason="ok", expected_version=seen)
+        workflow.transition(item, people["office2"], "approve", reason="ok", expected_version=seen,
+                            inputs=f.WITHOUT_SCAN)
 
 
 def test_start_review_assigns_the_reviewer_when_none(people):
