@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from governance import policies
 from governance.database import MAX_ID
+from governance.license_review.services import license_json
 from governance.states import State
 from governance.web.api_kit import InputSchema, PageSchema, StrictBool
 from governance.workflow.schemas import RequestSchema
 
 
 class ComponentSchema(Schema):
+    id = fields.Int(metadata={"description": "For /api/v1/components/{id}/conclusion"})
     purl = fields.Str()
     type = fields.Str()
     namespace = fields.Str()
@@ -32,6 +35,25 @@ class AdoptionRequestSchema(RequestSchema):
     alternatives = fields.Function(lambda r: [a.id for a in r.alternatives])
     product = fields.Function(lambda r: {"id": r.product.id, "name": r.product.name}
                               if getattr(r, "product", None) else None)
+    declared = fields.Function(lambda r: _license(r)["declared"], metadata={
+        "description": "What the primary manifest declares (SPDX), from the latest scan"})
+    detected = fields.Function(lambda r: _license(r)["detected"], metadata={
+        "description": "Every expression detected in files: {expression, files, finding "
+                       "(agrees | unidentified | disagrees | dismissed), verdict}"})
+    concluded = fields.Function(lambda r: _license(r)["concluded"], metadata={
+        "description": "The office's concluded license for the component, or null"})
+    verdict = fields.Function(lambda r: _license(r)["verdict"], metadata={
+        "description": "{outcome, expression, policy_digest, recorded: {...} (with the "
+                       "decision), current: {...} (today, with holds, worse, changes)}"})
+
+
+def _license(request) -> dict:
+    # Four fields from one computation per request and answer.
+    cached = getattr(request, "_license_json", None)
+    if cached is None:
+        cached = license_json(request, policies.license_policy())
+        request._license_json = cached
+    return cached
 
 
 class AdoptionRequestPageSchema(PageSchema):

@@ -41,6 +41,13 @@ def build_purl(type_: str, namespace: str, name: str, version: str) -> PackageUR
         raise ValidationFailed({"name": f"Not a valid package: {exc}"}) from exc
 
 
+def find(purl: PackageURL) -> Component | None:
+    """The row for this package version, if any request or SBOM named it."""
+    return db.session.scalar(select(Component).filter_by(
+        type=purl.type, namespace=purl.namespace or "", name=purl.name,
+        version=purl.version or ""))
+
+
 def get_or_create(purl: PackageURL) -> Component:
     """The one row for this package version. A request never writes its facts (links): they
     are shared by every team that uses the package."""

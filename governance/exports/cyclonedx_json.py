@@ -22,7 +22,7 @@ from datetime import timezone
 from functools import lru_cache
 
 from governance.exports.licenses import LICENSEDB_URL, spdx_license
-from governance.exports.model import ExportComponent, ExportError, ExportInput
+from governance.exports.model import ExportComponent, ExportError, ExportInput, as_declared
 
 PROPERTY_PREFIX = "oss-governance"
 # An empty relative reference: a valid iri-reference that rfc3987-syntax checks in 3 ms.
@@ -140,7 +140,7 @@ def _component(component: ExportComponent, ref: str):
         HashType,
         XsUri,
     )
-    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.component import Component, ComponentEvidence, ComponentType
     from cyclonedx.model.contact import OrganizationalEntity
     from packageurl import PackageURL
 
@@ -151,6 +151,7 @@ def _component(component: ExportComponent, ref: str):
     if component.download_url:
         references.append(ExternalReference(type=ExternalReferenceType.DISTRIBUTION,
                                             url=XsUri(component.download_url)))
+    licenses, evidence = _licenses(component)
     return Component(
         name=component.name, version=component.version, type=ComponentType.LIBRARY,
         bom_ref=ref,
@@ -158,7 +159,8 @@ def _component(component: ExportComponent, ref: str):
         supplier=OrganizationalEntity(name=component.supplier) if component.supplier else None,
         hashes=[HashType(alg=HashAlgorithm.SHA_256, content=component.sha256)]
         if component.sha256 else None,
-        licenses=_licenses(component),
+        licenses=licenses,
+        evidence=ComponentEvidence(licenses=evidence) if evidence else None,
         copyright="\n".join(component.copyrights) or None,
         external_references=references,
         properties=[_property("usage", f"team {u.team}"
@@ -167,24 +169,37 @@ def _component(component: ExportComponent, ref: str):
     )
 
 
-def _licenses(component: ExportComponent) -> list:
+def _licenses(component: ExportComponent) -> tuple[list, list]:
+    """(licenses, evidence licenses): the concluded license with `acknowledgement: concluded`
+    and the declared one with `declared`. CycloneDX takes either a list of single licenses or
+    one expression: when both are single licenses, both go in `licenses`; otherwise the
+    concluded (else the declared) goes there and the other in the component's evidence."""
+    from cyclonedx.model.license import LicenseAcknowledgement
+
+    concluded = _license_entry(component, LicenseAcknowledgement.CONCLUDED)
+    declared = _license_entry(as_declared(component), LicenseAcknowledgement.DECLARED)
+    found = [entry for entry in (concluded, declared) if entry is not None]
+    if all(single for _, single in found):
+        return [entry for entry, _ in found], []
+    first, *rest = found
+    return [first[0]], [entry for entry, _ in rest]
+
+
+def _license_entry(component: ExportComponent, acknowledgement):
+    """(the CycloneDX license, whether it is a single license) or None."""
     from cyclonedx.model import XsUri
-    from cyclonedx.model.license import (
-        DisjunctiveLicense,
-        LicenseAcknowledgement,
-        LicenseExpression,
-    )
+    from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
     from cyclonedx.spdx import is_supported_id
 
     license_ = spdx_license(component)
     if license_ is None:
-        return []
-    concluded = LicenseAcknowledgement.CONCLUDED
+        return None
     if not license_.single:
-        return [LicenseExpression(license_.expression, acknowledgement=concluded)]
+        return LicenseExpression(license_.expression, acknowledgement=acknowledgement), False
     if is_supported_id(license_.expression):
-        return [DisjunctiveLicense(id=license_.expression, acknowledgement=concluded)]
+        return DisjunctiveLicense(id=license_.expression, acknowledgement=acknowledgement), True
     ref = license_.refs[0] if license_.refs else None
     url = XsUri(LICENSEDB_URL.format(key=ref.scancode_key)) if ref and ref.scancode_key \
         else None
-    return [DisjunctiveLicense(name=license_.expression, url=url, acknowledgement=concluded)]
+    return DisjunctiveLicense(name=license_.expression, url=url,
+                              acknowledgement=acknowledgement), True

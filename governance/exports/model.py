@@ -81,9 +81,13 @@ class ExportComponent:
     name: str
     version: str | None = None
     purl: str | None = None
-    # SPDX ids, LicenseRef-scancode-<key> ids and scancode keys, as governance.licensing reads
-    # them; None when no license was concluded (exported as NOASSERTION).
+    # The concluded license: SPDX ids, LicenseRef-scancode-<key> ids and scancode keys, as
+    # governance.licensing reads them; None when no license was concluded (NOASSERTION).
     license_expression_spdx: str | None = None
+    # What the package's primary manifest declares (same forms); None: nothing declared.
+    license_declared_spdx: str | None = None
+    # For a concluded OR: the option the company takes; the notice and obligations follow it.
+    license_option_spdx: str | None = None
     copyrights: tuple[str, ...] = ()  # copyright statements, as the scan found them
     holders: tuple[str, ...] = ()
     homepage_url: str | None = None
@@ -104,8 +108,8 @@ class ExportComponent:
         if not self.name.strip():
             raise ExportError("a component: name is required")
         owner = f"component {self.label}"
-        for name in ("version", "license_expression_spdx", "homepage_url", "download_url",
-                     "supplier"):
+        for name in ("version", "license_expression_spdx", "license_declared_spdx",
+                     "license_option_spdx", "homepage_url", "download_url", "supplier"):
             _set(self, name, _text(owner, name, getattr(self, name)))
         for name in ("copyrights", "holders", "obligations"):
             _set(self, name, _texts(owner, name, getattr(self, name)))
@@ -224,3 +228,21 @@ class ExportInput:
                 or any(c.isspace() for c in base):
             raise ExportError(f"namespace_base {base!r} must be an absolute http(s) URI "
                               "without a '#' part, such as https://oss.example.com/spdx")
+
+
+def as_declared(component: ExportComponent) -> ExportComponent:
+    """The component with its declared license in the concluded one's place: the builders
+    read one expression field, and write the declared license through this."""
+    from dataclasses import replace
+
+    return replace(component, license_expression_spdx=component.license_declared_spdx,
+                   license_option_spdx=None)
+
+
+def as_relied_on(component: ExportComponent) -> ExportComponent:
+    """The component with the license relied on: the OR option taken, else the concluded."""
+    from dataclasses import replace
+
+    if not component.license_option_spdx:
+        return component
+    return replace(component, license_expression_spdx=component.license_option_spdx)

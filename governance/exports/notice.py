@@ -24,7 +24,7 @@ from datetime import timezone
 from functools import lru_cache
 
 from governance.exports.licenses import expression_tree, scancode_license_text
-from governance.exports.model import ExportComponent, ExportError, ExportInput
+from governance.exports.model import ExportComponent, ExportError, ExportInput, as_relied_on
 from governance.licensing.expressions import License, render, symbols
 
 __all__ = ["build_notice_html", "build_notice_text", "scancode_license_text"]
@@ -109,7 +109,9 @@ def _notice(export: ExportInput, license_texts: LicenseTexts) -> Notice:
     texts: dict[str, LicenseText] = {}
     planned: list[tuple[ExportComponent, str | None, list[License]]] = []
     for component in components:
-        tree = expression_tree(component)
+        # The license relied on: for an OR the office resolved, the option taken, whose
+        # texts alone ship (jszip is MIT OR GPL-3.0-or-later; the GPL text is not owed).
+        tree = expression_tree(as_relied_on(component))
         needed: list[License] = []
         if tree is not None and "include-license-text" in component.obligations:
             for symbol in symbols(tree):

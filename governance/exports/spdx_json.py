@@ -1,10 +1,10 @@
 """The export as an SPDX 2.3 JSON document, built and validated with spdx-tools.
 
 The document DESCRIBES one package for the scope (the product, the team or the company), which
-CONTAINS one package per component. A component's license goes in both licenseConcluded and
-licenseDeclared: the app hands one expression, the license the office concluded (which starts
-as the declared one). Every LicenseRef the document uses is defined with its text (see
-governance.exports.licenses). The document is validated before it is written; any message is a
+CONTAINS one package per component. licenseConcluded is the license the office concluded (the
+declared one when the scan agrees with it; NOASSERTION when nothing was concluded) and
+licenseDeclared what the package's primary manifest declares. Every LicenseRef the document
+uses is defined with its text (see governance.exports.licenses). The document is validated before it is written; any message is a
 bug here or bad input, and fails the export with the messages rather than shipping an SBOM
 that other tools would reject.
 """
@@ -15,7 +15,7 @@ import re
 from datetime import timezone
 
 from governance.exports.licenses import LICENSEDB_URL, LicenseRef, spdx_license
-from governance.exports.model import ExportComponent, ExportError, ExportInput
+from governance.exports.model import ExportComponent, ExportError, ExportInput, as_declared
 
 SPDX_VERSION = "SPDX-2.3"
 DOCUMENT_ID = "SPDXRef-DOCUMENT"
@@ -108,7 +108,8 @@ def _package(spdx_id: str, component: ExportComponent, refs: dict[str, LicenseRe
         SpdxNoAssertion,
     )
 
-    license_ = _license_expression(component, refs)
+    concluded = _license_expression(component, refs)
+    declared = _license_expression(as_declared(component), refs)
     return Package(
         spdx_id, component.name, component.download_url or SpdxNoAssertion(),
         version=component.version,
@@ -118,7 +119,7 @@ def _package(spdx_id: str, component: ExportComponent, refs: dict[str, LicenseRe
         checksums=[Checksum(ChecksumAlgorithm.SHA256, component.sha256)]
         if component.sha256 else [],
         homepage=component.homepage_url,
-        license_concluded=license_, license_declared=license_,
+        license_concluded=concluded, license_declared=declared,
         copyright_text="\n".join(component.copyrights) or SpdxNoAssertion(),
         external_references=[ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER,
                                                 "purl", component.purl)]

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from governance import policies
 from governance.auth import permissions as may
 from governance.auth.permissions import requires
-from governance.database import db, unit_of_work
+from governance.database import unit_of_work
 from governance.errors import DomainError, ValidationFailed
 from governance.license_review import clearing
 from governance.license_review.forms import conclusion_form, dismissal_form
-from governance.license_review.services import changed_verdicts
-from governance.states import DECIDED_STATES
+from governance.license_review.services import changed_verdicts, decided_license_requests
 from governance.web.helpers import apply_errors, paginate_list
 from governance.workflow import kinds
 from governance.workflow import services as workflow
-from governance.workflow.models import Request
 
 bp = Blueprint("clearing", __name__)
 
@@ -106,15 +102,9 @@ def restore(request_id: int, dismissal_id: int):
 @requires(may.work_the_queue)
 def changed():
     """Decided requests whose license verdict today is not the one decided on."""
-    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
-    requests = db.session.scalars(
-        select(Request).where(Request.kind.in_([k.name for k in reviewed]),
-                              Request.state.in_(sorted(DECIDED_STATES, key=str)))
-        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
-                 selectinload(Request.scans))
-        .order_by(Request.id.desc())).all() if reviewed else []
+    requests = decided_license_requests()
     only = request.args.get("only", "worse")
-    found = changed_verdicts(requests, policies.license_policy())
+    found = changed_verdicts(requests)
     if only == "worse":
         found = [s for s in found if s.worse]
     items = {r.id: r for r in requests}

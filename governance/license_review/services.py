@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from governance import policies
 from governance.database import db
@@ -16,7 +17,10 @@ from governance.license_review.models import RecordedVerdict, Waiver
 from governance.license_review.verdicts import RequestVerdict, verdict_for, verdicts_for
 from governance.licensing.model import RANK
 from governance.licensing.policy import LicensePolicy
-from governance.states import Transition
+from governance.scans.services import latest_finished_scan
+from governance.states import DECIDED_STATES, Transition
+from governance.workflow import kinds
+from governance.workflow.models import Request
 
 # --- decisions --------------------------------------------------------------------------------
 
@@ -167,12 +171,64 @@ def latest_recorded(request_ids) -> dict[int, RecordedVerdict]:
     return result
 
 
-def changed_verdicts(requests, policy: LicensePolicy) -> list[Standing]:
-    """Of these decided requests, those whose verdict today differs from the one recorded,
-    the worse ones first. Reads the stored verdicts; computes nothing per request."""
-    requests = list(requests)
+def decided_license_requests() -> list:
+    """Every decided request of a kind that reviews licenses, with its scans."""
+    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
+    if not reviewed:
+        return []
+    return list(db.session.scalars(
+        select(Request).where(Request.kind.in_([k.name for k in reviewed]),
+                              Request.state.in_(sorted(DECIDED_STATES, key=str)))
+        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
+                 selectinload(Request.scans))
+        .order_by(Request.id.desc())))
+
+
+def changed_verdicts(requests=None, policy: LicensePolicy | None = None) -> list[Standing]:
+    """Of these decided requests (default: all), those whose verdict today differs from the
+    one recorded, the worse ones first. Reads the stored verdicts; computes nothing per
+    request."""
+    policy = policy or policies.license_policy()
+    requests = list(decided_license_requests() if requests is None else requests)
     current = verdicts_for(requests, policy)
     recorded = latest_recorded(r.id for r in requests)
     found = [s for s in (standing(recorded.get(r.id), current[r.id], policy) for r in requests)
              if s is not None and s.changed]
     return sorted(found, key=lambda s: (not s.worse, -s.recorded.request_id))
+
+
+def license_json(request, policy: LicensePolicy) -> dict:
+    """A request's license in the API's words: declared, detected, concluded and the verdict
+    (recorded with the decision, and the one that holds today)."""
+    from governance.license_review.clearing import conclusion_of, to_dict  # (imports verdicts)
+
+    current = verdict_for(request, policy)
+    recorded = recorded_verdict(request)
+    scan = latest_finished_scan(request)
+    summary = (scan.summary or {}) if scan is not None else {}
+    component = getattr(request, "component", None)
+    held = standing(recorded, current, policy)
+    return {
+        "declared": summary.get("declared_license_expression_spdx")
+        or summary.get("declared_license_expression"),
+        "detected": [{"expression": d.expression_spdx, "files": d.files,
+                      "finding": d.finding, "verdict": d.verdict} for d in current.detected],
+        "concluded": to_dict(conclusion_of(component)) if component is not None else None,
+        "verdict": {
+            "outcome": current.verdict, "expression": current.expression_spdx or None,
+            "policy_digest": policy.digest,
+            "recorded": None if recorded is None else {
+                "outcome": recorded.verdict, "expression": recorded.expression_spdx or None,
+                "policy_digest": recorded.policy_digest, "basis": recorded.basis or None,
+                "occasion": recorded.occasion, "recorded_at": recorded.recorded_at.isoformat(),
+                "waiver_id": recorded.waiver_id,
+                "without_scan_reason": recorded.without_scan_reason or None},
+            "current": {
+                "outcome": current.verdict, "expression": current.expression_spdx or None,
+                "policy_digest": policy.digest, "basis": current.basis,
+                "scan_id": current.scan_id, "raised": current.raised or None,
+                "holds": held is None or not held.changed,
+                "worse": bool(held and held.worse),
+                "changes": held.changes if held else []},
+        },
+    }

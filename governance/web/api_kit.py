@@ -9,7 +9,8 @@ from marshmallow import Schema, ValidationError, fields, pre_load
 from governance.web.input_guard import IN_TEXT, MESSAGE
 
 ERRORS = {401: "No or bad token", 403: "Not allowed for your role", 404: "Not found",
-          409: "Illegal transition, or the request changed since `version`",
+          409: "Illegal transition, the request changed since `version`, or an approval "
+               "with no license verdict and no `without_scan_reason`",
           422: "Invalid input, with `errors` per field"}
 
 

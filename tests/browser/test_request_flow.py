@@ -89,8 +89,17 @@ def test_engineer_request_is_approved_with_conditions(page: Page, screenshot):
     step.get_by_text("Approve with conditions…").click()
     step.get_by_label("Reason").fill(REASON)
     step.get_by_label("Conditions").fill(CONDITIONS)
+    # Not scanned: nothing is approved blind unless the office says why.
+    expect(step.get_by_test_id("no-verdict-warning")).to_be_visible()
+    step.get_by_role("button", name="Confirm: approve with conditions").click()
+    expect(page.get_by_role("alert")).to_contain_text("please correct the marked fields")
+    step = page.locator("details", has=page.get_by_text("Approve with conditions…"))
+    expect(step.get_by_label("Conditions")).to_have_value(CONDITIONS)  # nothing typed is lost
+    step.get_by_label("Approve without a license verdict, because…").fill(
+        "The source is on an internal mirror the scanner cannot reach.")
     step.get_by_role("button", name="Confirm: approve with conditions").click()
     expect(page.get_by_role("alert")).to_contain_text("Approve with conditions: done.")
+    expect(page.get_by_test_id("without-scan")).to_contain_text("internal mirror")
     expect(page.get_by_test_id("state")).to_have_text("Approved with conditions")
     screenshot("04-decided")
     sign_out(page)

@@ -53,28 +53,49 @@ def test_bom_validates_with_the_strict_schema_and_purls_round_trip(bom):
 def test_one_listed_license_is_an_id_and_compound_ones_an_expression(bom):
     found = by_name(bom)
 
+    # Single licenses: the concluded and the declared side by side, each acknowledged.
     assert found["requests"]["licenses"] == [
-        {"license": {"id": "Apache-2.0", "acknowledgement": "concluded"}}]
+        {"license": {"id": "Apache-2.0", "acknowledgement": "concluded"}},
+        {"license": {"id": "Apache-2.0", "acknowledgement": "declared"}}]
     assert found["urllib3"]["licenses"][0]["license"]["id"] == "MIT"
+    # One expression only, as CycloneDX allows: the concluded; the declared is evidence.
     assert found[JAVAMAIL.name]["licenses"] == [{
         "expression": "GPL-2.0-only WITH Classpath-exception-2.0",
         "acknowledgement": "concluded"}]
+    assert found[JAVAMAIL.name]["evidence"]["licenses"] == [{
+        "expression": "GPL-2.0-only WITH Classpath-exception-2.0",
+        "acknowledgement": "declared"}]
     assert found[DUAL.name]["licenses"][0]["expression"] == "MIT OR GPL-3.0-or-later"
     assert "licenses" not in found["mystery"]
+
+
+def test_declared_and_concluded_apart_and_a_declared_license_alone():
+    found = by_name(valid(build_cyclonedx(export([
+        component("typing-extensions", license_expression_spdx="PSF-2.0",
+                  license_declared_spdx="PSF-2.0 AND Python-2.0 AND GPL-1.0-or-later"),
+        component("unconcluded", license_expression_spdx=None,
+                  license_declared_spdx="MIT")]))))
+    assert found["typing-extensions"]["licenses"] == [
+        {"license": {"id": "PSF-2.0", "acknowledgement": "concluded"}}]
+    assert found["typing-extensions"]["evidence"]["licenses"] == [{
+        "expression": "PSF-2.0 AND Python-2.0 AND GPL-1.0-or-later",
+        "acknowledgement": "declared"}]
+    assert found["unconcluded"]["licenses"] == [
+        {"license": {"id": "MIT", "acknowledgement": "declared"}}]
 
 
 def test_license_refs_are_named_licenses_or_part_of_an_expression(bom):
     found = by_name(bom)
 
-    assert found[PUBLIC_DOMAIN.name]["licenses"] == [{"license": {
+    assert found[PUBLIC_DOMAIN.name]["licenses"][0] == {"license": {
         "name": "LicenseRef-scancode-public-domain", "acknowledgement": "concluded",
-        "url": "https://scancode-licensedb.aboutcode.org/public-domain.html"}}]
+        "url": "https://scancode-licensedb.aboutcode.org/public-domain.html"}}
     assert found[UNKNOWN.name]["licenses"][0]["expression"] == \
         "LicenseRef-Example-Custom-1.0 AND BSD-3-Clause"
     unknown_alone = by_name(valid(build_cyclonedx(export([component(
         "custom", license_expression_spdx="Example-Custom-1.0")]))))["custom"]
-    assert unknown_alone["licenses"] == [{"license": {
-        "name": "LicenseRef-Example-Custom-1.0", "acknowledgement": "concluded"}}]
+    assert unknown_alone["licenses"][0] == {"license": {
+        "name": "LicenseRef-Example-Custom-1.0", "acknowledgement": "concluded"}}
 
 
 def test_component_details_round_trip(bom):

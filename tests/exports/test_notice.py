@@ -143,3 +143,18 @@ def test_empty_export_is_a_notice_that_says_so(build, empty_export):
 
     assert "No open-source components are recorded." in notice
     assert "team Payments" in notice
+
+
+@BUILDERS
+def test_the_option_the_office_took_decides_the_texts(build):
+    jszip = component("jszip", "3.10.1", purl="pkg:npm/jszip@3.10.1",
+                      license_expression_spdx="MIT OR GPL-3.0-or-later",
+                      license_option_spdx="MIT", obligations=("attribution",
+                                                              "include-license-text"))
+    notice = build(export([jszip]))
+    assert notice.count(MIT_FIRST_LINE) == 1
+    assert "GNU GENERAL PUBLIC LICENSE" not in notice
+    unresolved = build(export([component("jszip", "3.10.1",
+                                         license_expression_spdx="MIT OR GPL-3.0-or-later",
+                                         obligations=("include-license-text",))]))
+    assert "GNU GENERAL PUBLIC LICENSE" in unresolved  # no choice recorded: every option

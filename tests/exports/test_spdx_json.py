@@ -149,3 +149,24 @@ def test_a_location_spdx_rejects_is_an_export_error_naming_the_component():
     with pytest.raises(ExportError, match=r"SPDX document is not valid: component local 1: "
                                           r"package download_location must be a valid URL"):
         build_spdx(export([bad]))
+
+
+def test_concluded_and_declared_are_written_apart(tmp_path):
+    document = parse(build_spdx(export([
+        component("typing-extensions", "4.15.0", license_expression_spdx="PSF-2.0",
+                  license_declared_spdx="PSF-2.0",
+                  copyrights=("Copyright (c) 2001-2024 Python Software Foundation",)),
+        component("unconcluded", license_expression_spdx=None,
+                  license_declared_spdx="MIT OR GPL-3.0-or-later"),
+        component("undeclared", license_expression_spdx="Zlib",
+                  license_declared_spdx=None)])), tmp_path)
+    assert validate_full_spdx_document(document, "SPDX-2.3") == []
+    found = packages(document)
+    assert str(found["typing-extensions"].license_concluded) == "PSF-2.0"
+    assert str(found["typing-extensions"].license_declared) == "PSF-2.0"
+    assert found["typing-extensions"].copyright_text == \
+        "Copyright (c) 2001-2024 Python Software Foundation"
+    assert isinstance(found["unconcluded"].license_concluded, SpdxNoAssertion)
+    assert str(found["unconcluded"].license_declared) == "MIT OR GPL-3.0-or-later"
+    assert str(found["undeclared"].license_concluded) == "Zlib"
+    assert isinstance(found["undeclared"].license_declared, SpdxNoAssertion)
