@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from governance.licensing.policy import LicensePolicy, load_policy
 from governance.rules.clearing import ClearingRules, load_clearing
+from governance.rules.gate_scope import GateScope, load_gate_scope
 from governance.rules.maturity import MaturityCriteria, load_maturity
 from governance.rules.request_rules import RequestRules, load_request_rules
 
@@ -25,6 +26,7 @@ class LoadedPolicies:
     license_policy: LicensePolicy
     maturity: MaturityCriteria
     clearing: ClearingRules  # reason codes; where approvals need a maturity review
+    gate_scope: GateScope  # what the CI gate leaves out
 
 
 def load(policies_dir: Path | str) -> LoadedPolicies:
@@ -35,7 +37,8 @@ def load(policies_dir: Path | str) -> LoadedPolicies:
                                    contexts=[c.id for c in rules.contexts]),
         maturity=load_maturity(Path(policies_dir) / "maturity.yaml"),
         clearing=load_clearing(Path(policies_dir) / "clearing.yaml", kinds=list(rules.questions),
-                               contexts=[c.id for c in rules.contexts]))
+                               contexts=[c.id for c in rules.contexts]),
+        gate_scope=load_gate_scope(Path(policies_dir) / "gate.yaml"))
 
 
 def init_app(app: Flask) -> None:
@@ -64,3 +67,7 @@ def maturity_criteria() -> MaturityCriteria:
 
 def clearing_rules() -> ClearingRules:
     return loaded().clearing
+
+
+def gate_scope() -> GateScope:
+    return loaded().gate_scope

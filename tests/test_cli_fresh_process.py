@@ -48,6 +48,8 @@ COMMANDS = [
     (["gate", "{sbom}", "--context", "internal"], 0, "gate passed for internal: 1 component"),
     (["verdicts", "refresh"], 0, "Stored 0 license verdict(s)"),
     (["audit", "verify"], 0, "intact"),
+    (["clearing", "changed"], 0, "Every decided request's verdict holds as decided."),
+    (["clearing", "show", "pkg:pypi/never-requested@1.0"], 1, "No request or SBOM names"),
 ]
 
 
@@ -70,3 +72,51 @@ def test_flask_demo_load_fills_an_empty_database_in_a_fresh_process(flask_cli):
     result = flask_cli("demo", "load")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "olivia" in result.stdout and "oss_office" in result.stdout
+
+
+def test_flask_clearing_concludes_shows_and_lists_changes_in_a_fresh_process(flask_cli):
+    from governance.license_review.verdicts import verdict_for
+    from governance.policies import license_policy
+    from governance.scans.models import Scan, ScanState
+    from governance.states import State
+    from governance.workflow import services as workflow
+    from tests.license_review.test_clearing import TYPING_EXTENSIONS
+
+    team = f.team("Data")
+    engineer = f.user(Role.ENGINEER, teams=[team], username="bob")
+    office = f.user(Role.OSS_OFFICE, username="olivia")
+    item = f.request_in(State.SUBMITTED, engineer, team, usage_context="distributed",
+                        purl="pkg:pypi/typing-extensions@4.15.0")
+    db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary=TYPING_EXTENSIONS))
+    db.session.flush()
+    workflow.transition(item, office, "start_review")
+    db.session.commit()
+    purl = "pkg:pypi/typing-extensions@4.15.0"
+
+    refused = flask_cli("clearing", "conclude", purl, "PSF-2.0", "--reason-code", "nope",
+                        "--reason", "x", "--by", "olivia")
+    assert refused.returncode == 1 and "reason_code" in refused.stderr
+    by_engineer = flask_cli("clearing", "conclude", purl, "PSF-2.0", "--reason-code",
+                            "license-history-text", "--reason", "history", "--by", "bob")
+    assert by_engineer.returncode == 1 and "Only the OSS office" in by_engineer.stderr
+    done = flask_cli("clearing", "conclude", purl, "PSF-2.0", "--reason-code",
+                     "license-history-text", "--reason", "license history text",
+                     "--by", "olivia")
+    assert done.returncode == 0, done.stderr
+    assert "Concluded PSF-2.0 for pkg:pypi/typing-extensions@4.15.0" in done.stdout
+    assert verdict_for(item, license_policy()).verdict == "allow"
+    shown = flask_cli("clearing", "show", purl, "--json")
+    assert shown.returncode == 0, shown.stderr
+    answer = json.loads(shown.stdout)
+    assert answer["declared"] == "PSF-2.0" and answer["concluded"]["expression"] == "PSF-2.0"
+
+    # Approved on the conclusion; withdrawn, the verdict is worse than the one decided on.
+    f.maturity_review(item, office)
+    workflow.transition(item, office, "approve", reason="PSF-2.0.")
+    db.session.commit()
+    from governance.license_review import clearing
+    clearing.withdraw_conclusion(item.component, office, "Wrong version.")
+    db.session.commit()
+    changed = flask_cli("clearing", "changed")
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert f"#{item.id} allow -> review (worse)" in changed.stdout

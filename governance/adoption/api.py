@@ -14,6 +14,7 @@ from governance.adoption.schemas import (
     CreateRequestSchema,
     ListArgsSchema,
     UpdateRequestSchema,
+    with_license,
 )
 from governance.database import db, unit_of_work
 from governance.web.api_kit import api_user, document_errors, page_of
@@ -54,8 +55,10 @@ def list_requests(args):
     # Everything the schema shows, loaded with the page: a fixed number of statements.
     query = adoption.list_query(api_user(), filters).options(
         selectinload(AdoptionRequest.reviewer), selectinload(AdoptionRequest.decided_by),
-        selectinload(AdoptionRequest.product), selectinload(AdoptionRequest.alternatives))
+        selectinload(AdoptionRequest.product), selectinload(AdoptionRequest.alternatives),
+        selectinload(AdoptionRequest.scans))
     page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
+    with_license(page.items)
     for item in page.items:
         with_steps(item)
     return page_of(page)

@@ -25,6 +25,10 @@ class ConclusionInputSchema(InputSchema):
                             "description": "For an OR: the alternative the company takes"})
 
 
+class WithdrawalSchema(InputSchema):
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=5000))
+
+
 class ConclusionSchema(Schema):
     component_id = fields.Int()
     purl = fields.Str()
@@ -77,11 +81,13 @@ def put_conclusion(data, component_id):
 
 
 @blp.delete("/<int:component_id>/conclusion")
+@blp.arguments(WithdrawalSchema)
 @blp.response(200, ConclusionSchema)
 @document_errors(blp, 401, 403, 404, 422)
-def delete_conclusion(component_id):
-    """Withdraw the conclusion (the OSS office): the declared license stands again."""
+def delete_conclusion(data, component_id):
+    """Withdraw the conclusion, saying why (the OSS office): the declared license stands
+    again."""
     component = clearing.get_component(component_id)
     with unit_of_work():
-        clearing.withdraw_conclusion(component, api_user())
+        clearing.withdraw_conclusion(component, api_user(), data["reason"])
     return _answer(component)

@@ -16,6 +16,7 @@ from itertools import islice
 from governance.compliance.index import RequestIndex
 from governance.compliance.status import ComponentStatus, classify, counts
 from governance.licensing.policy import LicensePolicy
+from governance.rules.gate_scope import EVERYTHING, GateScope
 from governance.sbom import SbomDocument
 
 
@@ -26,6 +27,7 @@ class GateResult:
     product: str | None
     components: list[ComponentStatus]
     failures: list[ComponentStatus]
+    scope: GateScope = EVERYTHING
 
     @property
     def counts(self) -> dict[str, int]:
@@ -44,7 +46,7 @@ class GateResult:
     def _head(self) -> dict:
         return {"passed": self.passed, "context": self.context, "product": self.product,
                 "total": len(self.components), "failed": len(self.failures),
-                "counts": self.counts}
+                "counts": self.counts, "scope": self.scope.to_dict()}
 
     def format_text(self) -> str:
         """For the CLI: a line per failing component with its reason, then a summary line."""
@@ -59,17 +61,23 @@ class GateResult:
         else:
             summary = f"gate failed for {where}: {len(self.failures)} of {_components(total)}"
         lines.append(summary + (f" ({tally})" if tally else ""))
+        ignored = self.scope.to_dict()
+        if any(ignored.values()):
+            lines.append("out of scope (policies/gate.yaml): " + "; ".join(
+                f"{key.replace('ignore_', '').replace('_', ' ')} {', '.join(values)}"
+                for key, values in ignored.items() if values))
         return "\n".join(lines)
 
 
 def gate(document: SbomDocument, context: str, index: RequestIndex, policy: LicensePolicy, *,
-         product: str | None = None) -> GateResult:
+         product: str | None = None, scope: GateScope = EVERYTHING) -> GateResult:
     """The gate's answer for `document` in `context`; ValueError for an unknown context.
-    With `product`, requests for other products do not count (see `status`)."""
-    statuses = classify(document, context, index, policy, product=product)
+    With `product`, requests for other products do not count (see `status`); components
+    `scope` leaves out are listed as out of scope and never fail it."""
+    statuses = classify(document, context, index, policy, product=product, scope=scope)
     failures = [s for s in statuses if not s.passed]
     return GateResult(passed=not failures, context=context, product=product,
-                      components=statuses, failures=failures)
+                      components=statuses, failures=failures, scope=scope)
 
 
 def json_chunks(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:

@@ -33,16 +33,22 @@ from governance.compliance.index import (
     KnownRequest,
     RequestIndex,
 )
+from governance.licensing.expressions import quote
+from governance.licensing.license_names import spdx_for_name
 from governance.licensing.policy import Evaluation, LicensePolicy, evaluate_text
+from governance.rules.gate_scope import EVERYTHING, GateScope
 from governance.sbom import SbomComponent, SbomDocument
 
 # A component's status, most favourable first; how each reads at a glance (web.badges.TONES).
 STATUS_TONES = {"approved": "positive", "approved_with_conditions": "positive",
                 "allowed_by_policy": "info", "pending": "attention", "rejected": "negative",
-                "unknown": "neutral"}
+                "unknown": "neutral", "out_of_scope": "neutral"}
 STATUSES = tuple(STATUS_TONES)
-PASSING = frozenset({"approved", "approved_with_conditions", "allowed_by_policy"})
+# Out of scope (policies/gate.yaml: e.g. GitHub Actions an SBOM lists) never fails the gate.
+PASSING = frozenset({"approved", "approved_with_conditions", "allowed_by_policy",
+                     "out_of_scope"})
 NO_LICENSE = "the SBOM states no license"
+MAX_NAMES = 10
 
 _WAITING = {"draft": "is a draft, not yet submitted", "submitted": "is submitted, awaiting review",
             "in_review": "is in review", "changes_requested": "awaits changes from its requester"}
@@ -78,29 +84,33 @@ def check_context(policy: LicensePolicy, context: str) -> None:
 
 
 def classify(components: SbomDocument | Iterable[SbomComponent], context: str,
-             index: RequestIndex, policy: LicensePolicy, *,
-             product: str | None = None) -> list[ComponentStatus]:
-    """Each component's status for `context`, in the order given. ValueError for an unknown
-    context (before anything is judged)."""
-    return list(classify_each(components, context, index, policy, product=product))
+             index: RequestIndex, policy: LicensePolicy, *, product: str | None = None,
+             scope: GateScope = EVERYTHING) -> list[ComponentStatus]:
+    """Each component's status for `context`, in the order given; those `scope` leaves out
+    are "out_of_scope". ValueError for an unknown context (before anything is judged)."""
+    return list(classify_each(components, context, index, policy, product=product,
+                              scope=scope))
 
 
 def classify_each(components: SbomDocument | Iterable[SbomComponent], context: str,
-                  index: RequestIndex, policy: LicensePolicy, *,
-                  product: str | None = None) -> Iterator[ComponentStatus]:
+                  index: RequestIndex, policy: LicensePolicy, *, product: str | None = None,
+                  scope: GateScope = EVERYTHING) -> Iterator[ComponentStatus]:
     """As classify(), one status at a time (an import writes them in batches)."""
     check_context(policy, context)
-    return _statuses(components, context, index, policy, product)
+    return _statuses(components, context, index, policy, product, scope)
 
 
 def _statuses(components, context: str, index: RequestIndex, policy: LicensePolicy,
-              product: str | None) -> Iterator[ComponentStatus]:
+              product: str | None, scope: GateScope) -> Iterator[ComponentStatus]:
     if isinstance(components, SbomDocument):
         components = components.components
     allow_alone = context in policy.allow_without_request
     verdicts: dict[str, tuple[str, str]] = {}
     for component in components:
         expression = component.license_expression
+        named = ""
+        if (expression is None or not expression.strip()) and component.license_names:
+            expression, named = _from_names(component.license_names)
         if expression is None or not expression.strip():
             verdict, explanation = "review", _no_license(component)
         else:
@@ -108,6 +118,13 @@ def _statuses(components, context: str, index: RequestIndex, policy: LicensePoli
             if judged is None:
                 judged = verdicts[expression] = _judge(policy, expression, context)
             verdict, explanation = judged
+            if named:
+                explanation = f"{named}; {explanation}"
+        left_out = scope.excludes(component.purl, component.type)
+        if left_out:
+            yield ComponentStatus(component, "out_of_scope", verdict, explanation, (),
+                                  f"out of the gate's scope: {left_out} (policies/gate.yaml)")
+            continue
         yield _standing(component, verdict, explanation, context, product, allow_alone,
                         index.requests_for(component))
 
@@ -142,10 +159,23 @@ def _explain(evaluation: Evaluation) -> str:
     return why
 
 
+def _from_names(names: tuple[str, ...]) -> tuple[str | None, str]:
+    """The SPDX expression a component's license names stand for, when scancode's license
+    database reads every one unambiguously (licensing.license_names), and how it was read;
+    (None, "") when one cannot be read: the names stay named, unknown licenses."""
+    ids = [spdx_for_name(name) for name in names[:MAX_NAMES]]
+    if not ids or None in ids or len(names) > MAX_NAMES:
+        return None, ""
+    unique = list(dict.fromkeys(ids))
+    read = ", ".join(f"{quote(n, 60)} as {i}" for n, i in zip(names, ids))
+    return " AND ".join(unique), f"license named, read by scancode's license names: {read}"
+
+
 def _no_license(component: SbomComponent) -> str:
     if component.license_names:
         names = ", ".join(repr(name) for name in component.license_names[:3])
-        return f"{NO_LICENSE} as SPDX, only by name ({names})"
+        return (f"{NO_LICENSE} as SPDX, only by name ({names}), which scancode's license "
+                "names do not read as one license: a named, unknown license")
     return NO_LICENSE
 
 

@@ -4,9 +4,9 @@ The document DESCRIBES one package for the scope (the product, the team or the c
 CONTAINS one package per component. licenseConcluded is the license the office concluded (the
 declared one when the scan agrees with it; NOASSERTION when nothing was concluded) and
 licenseDeclared what the package's primary manifest declares. Every LicenseRef the document
-uses is defined with its text (see governance.exports.licenses). The document is validated before it is written; any message is a
-bug here or bad input, and fails the export with the messages rather than shipping an SBOM
-that other tools would reject.
+uses is defined with its text (see governance.exports.licenses). The document is validated
+before it is written; any message is a bug here or bad input, and fails the export with the
+messages rather than shipping an SBOM that other tools would reject.
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 
+from governance import policies
 from governance.adoption import services as adoption
 from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
@@ -113,7 +114,8 @@ def import_document(product: Product, actor: User, filename: str, document,
     # Classified and written a batch at a time: 100,000 components never sit in memory twice.
     for position, s in enumerate(classify_each(document, product.usage_context,
                                                build_index(product), policy,
-                                               product=product.name)):
+                                               product=product.name,
+                                               scope=policies.gate_scope())):
         tally[s.status] += 1
         rows.append({"import_id": record.id, "position": position, "name": s.component.name,
                      "version": s.component.version, "purl": s.component.purl,
@@ -210,5 +212,5 @@ def run_gate(data: bytes, context: str, product_name: str | None, policy: Licens
             raise ValidationFailed({"product": f"No product named “{product_name}”."})
     document = read(data, filename, max_bytes)
     return gate(document, context, build_index(product), policy,
-                product=product.name if product else None)
+                product=product.name if product else None, scope=policies.gate_scope())
 

@@ -28,10 +28,14 @@ from governance.exports import (
     is_exportable_url,
 )
 from governance.inventory import services as inventory
+from governance.license_review.verdicts import clearings
+from governance.licensing.clearing import NO_CLEARING, Clearing
 from governance.licensing.policy import LicensePolicy
 from governance.scans.services import latest_finished_scan
 
-TOOL_VERSION = "0.5"
+TOOL_VERSION = "0.6"
+# The statements most files carry first (the summary orders them so); a notice is read.
+MAX_COPYRIGHTS = 50
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,9 @@ def export_input(scope: ExportScope, filters: inventory.UsageFilters, policy: Li
     for usage in inventory.usages(filters, policy):
         grouped.setdefault(usage.request.component_id, []).append(usage)
     warnings: list[str] = []
-    components = [_component(items, warnings) for items in grouped.values()]
+    cleared = clearings(grouped)
+    components = [_component(items, warnings, cleared.get(component_id, NO_CLEARING))
+                  for component_id, items in grouped.items()]
     return ExportInput(scope=scope, components=components,
                        created=created or datetime.now(timezone.utc).replace(microsecond=0),
                        tool_version=TOOL_VERSION, namespace_base=namespace_base), warnings
@@ -117,7 +123,24 @@ def _link(label: str, field: str, candidates, warnings: list[str]) -> str | None
     return None
 
 
-def _component(items: list[inventory.Usage], warnings: list[str]) -> ExportComponent:
+def _licenses(verdict, summary: dict, clearing: Clearing) -> dict:
+    """Concluded, declared and the option taken, as the formats write them. Without the
+    office's conclusion the declared license counts as concluded only when no detection
+    disagrees with it; otherwise nothing was concluded (NOASSERTION)."""
+    if verdict.basis == "concluded":
+        concluded = verdict.expression_spdx or None
+    elif verdict.basis == "declared" and not verdict.findings:
+        concluded = verdict.expression_spdx or None
+    else:
+        concluded = None
+    return {"license_expression_spdx": concluded,
+            "license_declared_spdx": summary.get("declared_license_expression_spdx")
+            or summary.get("declared_license_expression") or None,
+            "license_option_spdx": clearing.option if verdict.basis == "concluded" else None}
+
+
+def _component(items: list[inventory.Usage], warnings: list[str],
+               clearing: Clearing = NO_CLEARING) -> ExportComponent:
     """The component as the formats see it. Stored data never stops an export: a value the
     formats refuse is left out and named in `warnings`."""
     first = items[0]
@@ -128,6 +151,8 @@ def _component(items: list[inventory.Usage], warnings: list[str]) -> ExportCompo
     obligations = sorted({o["id"] for u in items
                           for o in (u.verdict.evaluation or {}).get("obligations") or ()})
     holders = tuple(h["holder"] for h in summary.get("holders") or [] if h.get("holder"))
+    copyrights = tuple(c["copyright"] for c in summary.get("copyrights") or []
+                       if (c.get("copyright") or "").strip())
     usages = tuple(ExportUsage(team=u.request.team.name,
                                product=u.request.product.name if u.request.product else None,
                                context=u.request.usage_context,
@@ -142,8 +167,9 @@ def _component(items: list[inventory.Usage], warnings: list[str]) -> ExportCompo
     try:
         return ExportComponent(
             name=component.full_name, version=component.version or None, purl=component.purl,
-            license_expression_spdx=first.verdict.expression_spdx or None,
-            holders=holders[:50], homepage_url=homepage, download_url=download,
+            **_licenses(first.verdict, summary or {}, clearing),
+            copyrights=copyrights[:MAX_COPYRIGHTS], holders=holders[:50],
+            homepage_url=homepage, download_url=download,
             sha256=scan.archive.sha256 if scan and scan.archive else None,
             obligations=tuple(obligations), usages=usages)
     except ExportError as exc:

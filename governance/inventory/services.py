@@ -20,6 +20,8 @@ from governance.auth.models import Team, User
 from governance.components.models import Component, Product
 from governance.database import db, get_by_id
 from governance.errors import NotFound, ValidationFailed
+from governance.license_review.models import RecordedVerdict, Waiver
+from governance.license_review.services import active_waivers, latest_recorded
 from governance.license_review.verdicts import RequestVerdict, verdicts_for
 from governance.licensing.policy import LicensePolicy
 from governance.rules.request_rules import RequestRules
@@ -127,6 +129,14 @@ def usages_query(filters: UsageFilters, today: date | None = None):
 class Usage:
     request: AdoptionRequest
     verdict: RequestVerdict
+    # The active waiver that lets a deny through, and the verdict recorded with the approval
+    # (its without_scan_reason says when the office approved with no verdict at all).
+    waiver: Waiver | None = None
+    recorded: RecordedVerdict | None = None
+
+    @property
+    def without_scan(self) -> bool:
+        return bool(self.recorded and self.recorded.without_scan_reason)
 
     @property
     def license(self) -> str:
@@ -143,7 +153,14 @@ def usages(filters: UsageFilters, policy: LicensePolicy) -> list[Usage]:
     """The usages with their stored verdicts, in a fixed number of queries."""
     requests = db.session.scalars(usages_query(filters)).all()
     verdicts = verdicts_for(requests, policy)
-    return [Usage(r, verdicts[r.id]) for r in requests]
+    recorded = latest_recorded(r.id for r in requests)
+    denied = [r.id for r in requests if verdicts[r.id].verdict == "deny"]
+    waivers = active_waivers(denied)
+    return [Usage(r, verdicts[r.id],
+                  next((w for w in waivers.get(r.id, ())
+                        if w.covers(verdicts[r.id].context, verdicts[r.id].expression_spdx,
+                                    date.today())), None),
+                  recorded.get(r.id)) for r in requests]
 
 
 @dataclass

@@ -78,6 +78,16 @@ def conclusion_of(component: Component) -> LicenseConclusion | None:
                              .where(LicenseConclusion.component_id == component.id))
 
 
+def conclusions_of(component_ids) -> dict[int, LicenseConclusion]:
+    """The conclusions of many components in one read (with who concluded)."""
+    ids = sorted({i for i in component_ids if i is not None})
+    if not ids:
+        return {}
+    return {c.component_id: c for c in db.session.scalars(
+        select(LicenseConclusion).where(LicenseConclusion.component_id.in_(ids))
+        .options(selectinload(LicenseConclusion.concluded_by)))}
+
+
 def dismissals_of(component: Component) -> list[DetectionDismissal]:
     return list(db.session.scalars(
         select(DetectionDismissal).where(DetectionDismissal.component_id == component.id)
@@ -139,16 +149,23 @@ def conclude(component: Component, actor, data: ConclusionInput) -> LicenseConcl
     return row
 
 
-def withdraw_conclusion(component: Component, actor) -> None:
-    """Back to the declared license."""
+def withdraw_conclusion(component: Component, actor, reason: str) -> None:
+    """Back to the declared license, saying why."""
     may.conclude_license.require(actor)
+    reason = (reason or "").strip()
     row = conclusion_of(component)
+    errors = {}
     if row is None:
-        raise ValidationFailed({"expression": "No license has been concluded for this "
-                                              "component."})
+        errors["expression"] = "No license has been concluded for this component."
+    if not reason:
+        errors["reason"] = "Say why the conclusion no longer holds."
+    elif len(reason) > MAX_REASON:
+        errors["reason"] = f"Keep it under {MAX_REASON:,} characters."
+    if errors:
+        raise ValidationFailed(errors)
     audit.record(actor, "component", component.id, "conclusion_withdrawn",
-                 summary=f"Withdrew the conclusion {row.expression_spdx}",
-                 before=_snapshot(row))
+                 summary=f"Withdrew the conclusion {row.expression_spdx}: {reason[:200]}",
+                 before=_snapshot(row), after={"reason": reason})
     db.session.delete(row)
     db.session.flush()
     _rejudge(component)

@@ -57,9 +57,11 @@ def withdraw(request_id: int):
     item = workflow.get_for(current_user, request_id)
     try:
         with unit_of_work():
-            clearing.withdraw_conclusion(_component_of(item), current_user)
+            clearing.withdraw_conclusion(_component_of(item), current_user,
+                                         request.form.get("reason", "")[:5000])
     except DomainError as exc:
-        flash(getattr(exc, "errors", {}).get("expression") or exc.message, "danger")
+        errors = getattr(exc, "errors", {})
+        flash(errors.get("expression") or errors.get("reason") or exc.message, "danger")
     else:
         flash("Conclusion withdrawn: the declared license stands again.", "success")
     return _back(item)

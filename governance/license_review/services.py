@@ -30,6 +30,21 @@ def waivers_of(request) -> list[Waiver]:
         .order_by(Waiver.expires_on.desc(), Waiver.id.desc())))
 
 
+def active_waivers(request_ids, today: date | None = None) -> dict[int, list[Waiver]]:
+    """The active waivers of many requests in one read, the longest-lived first."""
+    today = today or date.today()
+    ids = sorted(set(request_ids))
+    found: dict[int, list[Waiver]] = {}
+    if not ids:
+        return found
+    for waiver in db.session.scalars(
+            select(Waiver).where(Waiver.request_id.in_(ids), Waiver.lapsed_at.is_(None),
+                                 Waiver.expires_on >= today)
+            .order_by(Waiver.expires_on.desc(), Waiver.id.desc())):
+        found.setdefault(waiver.request_id, []).append(waiver)
+    return found
+
+
 def covering_waiver(request, verdict: RequestVerdict, today: date | None = None) -> Waiver | None:
     """The active waiver for this denied expression in this context, the longest-lived first."""
     today = today or date.today()
@@ -200,35 +215,46 @@ def changed_verdicts(requests=None, policy: LicensePolicy | None = None) -> list
 def license_json(request, policy: LicensePolicy) -> dict:
     """A request's license in the API's words: declared, detected, concluded and the verdict
     (recorded with the decision, and the one that holds today)."""
-    from governance.license_review.clearing import conclusion_of, to_dict  # (imports verdicts)
+    return license_json_many([request], policy)[request.id]
 
-    current = verdict_for(request, policy)
-    recorded = recorded_verdict(request)
-    scan = latest_finished_scan(request)
-    summary = (scan.summary or {}) if scan is not None else {}
-    component = getattr(request, "component", None)
-    held = standing(recorded, current, policy)
-    return {
-        "declared": summary.get("declared_license_expression_spdx")
-        or summary.get("declared_license_expression"),
-        "detected": [{"expression": d.expression_spdx, "files": d.files,
-                      "finding": d.finding, "verdict": d.verdict} for d in current.detected],
-        "concluded": to_dict(conclusion_of(component)) if component is not None else None,
-        "verdict": {
-            "outcome": current.verdict, "expression": current.expression_spdx or None,
-            "policy_digest": policy.digest,
-            "recorded": None if recorded is None else {
-                "outcome": recorded.verdict, "expression": recorded.expression_spdx or None,
-                "policy_digest": recorded.policy_digest, "basis": recorded.basis or None,
-                "occasion": recorded.occasion, "recorded_at": recorded.recorded_at.isoformat(),
-                "waiver_id": recorded.waiver_id,
-                "without_scan_reason": recorded.without_scan_reason or None},
-            "current": {
-                "outcome": current.verdict, "expression": current.expression_spdx or None,
-                "policy_digest": policy.digest, "basis": current.basis,
-                "scan_id": current.scan_id, "raised": current.raised or None,
-                "holds": held is None or not held.changed,
-                "worse": bool(held and held.worse),
-                "changes": held.changes if held else []},
-        },
-    }
+
+def license_json_many(requests, policy: LicensePolicy) -> dict[int, dict]:
+    """license_json() of many requests in a fixed number of reads (their scans loaded)."""
+    from governance.license_review.clearing import conclusions_of, to_dict  # (imports verdicts)
+
+    requests = list(requests)
+    current = verdicts_for(requests, policy)
+    recorded = latest_recorded(r.id for r in requests)
+    concluded = conclusions_of(getattr(r, "component_id", None) for r in requests)
+    result = {}
+    for request in requests:
+        verdict, kept = current[request.id], recorded.get(request.id)
+        scan = latest_finished_scan(request)
+        summary = (scan.summary or {}) if scan is not None else {}
+        held = standing(kept, verdict, policy)
+        result[request.id] = {
+            "declared": summary.get("declared_license_expression_spdx")
+            or summary.get("declared_license_expression"),
+            "detected": [{"expression": d.expression_spdx, "files": d.files,
+                          "finding": d.finding, "verdict": d.verdict}
+                         for d in verdict.detected],
+            "concluded": to_dict(concluded.get(getattr(request, "component_id", None))),
+            "verdict": {
+                "outcome": verdict.verdict, "expression": verdict.expression_spdx or None,
+                "policy_digest": policy.digest,
+                "recorded": None if kept is None else {
+                    "outcome": kept.verdict, "expression": kept.expression_spdx or None,
+                    "policy_digest": kept.policy_digest, "basis": kept.basis or None,
+                    "occasion": kept.occasion, "recorded_at": kept.recorded_at.isoformat(),
+                    "waiver_id": kept.waiver_id,
+                    "without_scan_reason": kept.without_scan_reason or None},
+                "current": {
+                    "outcome": verdict.verdict, "expression": verdict.expression_spdx or None,
+                    "policy_digest": policy.digest, "basis": verdict.basis,
+                    "scan_id": verdict.scan_id, "raised": verdict.raised or None,
+                    "holds": held is None or not held.changed,
+                    "worse": bool(held and held.worse),
+                    "changes": held.changes if held else []},
+            },
+        }
+    return result

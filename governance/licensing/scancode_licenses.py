@@ -91,14 +91,18 @@ def _from_json(data: dict) -> LicenseFacts:
 
 
 def _write(path: Path, facts: LicenseFacts) -> None:
-    data = {"format": FORMAT, "by_key": dict(facts.by_key), "by_spdx": dict(facts.by_spdx),
-            "categories": list(facts.categories)}
+    write_json(path, {"format": FORMAT, "by_key": dict(facts.by_key),
+                      "by_spdx": dict(facts.by_spdx), "categories": list(facts.categories)})
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write a cache file beside the others; a cache that cannot be written is only slower."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written beside and renamed: a process reading meanwhile never sees half a file.
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".scancode-licenses-")
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".scancode-")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(data, out)
         os.replace(temp, path)
     except OSError as exc:
-        log.info("scancode's license facts not cached at %s: %s", path, exc)
+        log.info("not cached at %s: %s", path, exc)

@@ -20,6 +20,7 @@ from governance.scanning.scan_expressions import category_of_keys, to_spdx
 # 2: the declared license is the primary manifest's own statement; per-file detections after
 # references were followed. A stored summary of an older version is not reused.
 SUMMARY_VERSION = 2
+MAX_STATEMENTS = 200
 
 # Fields every resource carries in a scancode JSON scan; the plugins expect them.
 RESOURCE_DEFAULTS = {
@@ -154,10 +155,13 @@ def summarize(payload: dict) -> dict:
         expression = (changed.get(entry["path"]) or [entry.get("detected_license_expression")])[0]
         if expression:
             detected[expression] += 1
-    holders = Counter()
+    holders, copyrights = Counter(), Counter()
     for entry in files:
         for holder in {h["holder"] for h in entry.get("holders") or []}:
             holders[holder] += 1
+        for statement in {c["copyright"] for c in entry.get("copyrights") or []
+                          if c.get("copyright")}:
+            copyrights[statement] += 1
     clarity = summary.get("license_clarity_score") or {}
     return {
         "summary_version": SUMMARY_VERSION,
@@ -175,6 +179,9 @@ def summarize(payload: dict) -> dict:
         ],
         "holders": [{"holder": holder, "files": count}
                     for holder, count in sorted(holders.items(), key=lambda x: (-x[1], x[0]))],
+        # The copyright statements as written (the exports need them, not only holders).
+        "copyrights": [{"copyright": text, "files": count} for text, count in
+                       sorted(copyrights.items(), key=lambda x: (-x[1], x[0]))[:MAX_STATEMENTS]],
         "clarity_score": clarity.get("score"),
         "clarity": clarity,
         "packages": [{

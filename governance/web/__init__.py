@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Flask
 
+from governance.scanning.scan_expressions import category_of_keys, category_options
 from governance.web.badges import tone_class
 from governance.web.errors import register_error_handlers
 from governance.web.input_guard import refuse_control_characters
@@ -21,6 +22,11 @@ def init_app(app: Flask) -> None:
     @app.template_filter("datetime")
     def format_datetime(value):
         return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+    # Categories are read at render time, so a summary stored before the OR rule shows the
+    # option relied on too.
+    app.add_template_global(category_options, "category_options")
+    app.add_template_global(category_of_keys, "category_of")
 
     @app.context_processor
     def template_globals():

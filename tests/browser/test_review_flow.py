@@ -62,7 +62,7 @@ def test_a_denied_license_is_approved_only_through_a_waiver(page: Page, screensh
 
 
 def test_the_maturity_review_shows_signals_and_a_live_score(page: Page, screenshot):
-    item, _, office = scanned_request("mit", health=HEALTH, reviewed=True)
+    item, _, office = scanned_request("mit", health=HEALTH)
     sign_in(page, office.username)
     page.goto(f"/adoption/{item.id}")
     page.get_by_test_id("maturity-card").get_by_role("link", name="Review maturity").click()

@@ -15,7 +15,7 @@ from governance.compliance import KnownRequest
 from governance.licensing.policy import load_policy
 from governance.sbom import SbomComponent, component_key, match_key
 from tests.licensing.conftest import CONTEXTS, POLICY_FILE
-from tests.sbom.conftest import npm_offline  # noqa: F401  (a fixture, used by name)
+from tests.sbom.conftest import cyclonedx_env, npm_offline  # noqa: F401  (fixtures, by name)
 
 MIT_LIB = SbomComponent(name="left-pad", version="1.3.0", purl="pkg:npm/left-pad@1.3.0",
                         license_expression="MIT")

@@ -89,3 +89,46 @@ def test_an_unknown_context_is_a_value_error(policy):
     with pytest.raises(ValueError, match="unknown usage context 'prod'; the policy knows "
                                          "internal, saas, distributed, distributed-modified"):
         gate(document(MIT_LIB), "prod", RequestIndex(), policy)
+
+
+def test_components_out_of_the_gates_scope_are_listed_and_never_fail_it(policy, tmp_path):
+    from governance.rules.gate_scope import load_gate_scope
+
+    scope_file = tmp_path / "gate.yaml"
+    scope_file.write_text("ignore:\n  purl_types: [github]\n  component_types: [file]\n")
+    scope = load_gate_scope(scope_file)
+    action = SbomComponent(name="actions/checkout", version="v4",
+                           purl="pkg:github/actions/checkout@v4", license_expression=None)
+    launcher = SbomComponent(name="t64.exe", version="", purl=None, type="file",
+                             license_expression=None)
+    document = SbomDocument(format="cyclonedx", spec_version="1.6", name="app",
+                            components=(MIT_LIB, action, launcher))
+    unscoped = gate(document, "distributed", RequestIndex(), policy)
+    assert not unscoped.passed and len(unscoped.failures) == 2
+    scoped = gate(document, "distributed", RequestIndex(), policy, scope=scope)
+    assert scoped.passed, scoped.format_text()
+    statuses = {s.component.name: s for s in scoped.components}
+    assert statuses["actions/checkout"].status == "out_of_scope"
+    assert "purl type github" in statuses["actions/checkout"].reason
+    assert "component type file" in statuses["t64.exe"].reason
+    answer = scoped.to_dict()
+    assert answer["counts"]["out_of_scope"] == 2
+    assert answer["scope"] == {"ignore_purl_types": ["github"],
+                               "ignore_component_types": ["file"]}
+    assert "out of scope (policies/gate.yaml): purl types github" in scoped.format_text()
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("ignore: [github]\n", "'ignore' maps"),
+    ("ignore:\n  purl_types: [GitHub Actions]\n", "not a purl type"),
+    ("ignore:\n  component_types: [binary]\n", "not a CycloneDX component type"),
+    ("ignore:\n  purls: [github]\n", "unknown key 'purls'"),
+])
+def test_a_broken_gate_scope_names_its_line(tmp_path, text, reason):
+    from governance.rules.gate_scope import load_gate_scope
+    from governance.rules.loader import PolicyError
+
+    scope_file = tmp_path / "gate.yaml"
+    scope_file.write_text(text)
+    with pytest.raises(PolicyError, match=reason):
+        load_gate_scope(scope_file)

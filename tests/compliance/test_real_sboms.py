@@ -62,3 +62,25 @@ def test_a_rejection_stops_a_permissive_package(npm_offline, policy):
     assert [(s.component.name, s.status) for s in result.failures] == [("atob", "rejected")]
     assert result.format_text().splitlines()[0].startswith(
         "FAIL atob 2.1.2 <pkg:npm/atob@2.1.2>: rejected: request #")
+
+
+def test_license_names_from_cyclonedx_py_are_read_where_scancode_knows_one_license(
+        cyclonedx_env, policy):
+    """cyclonedx-py writes trove classifiers as license names: `Apache Software License` is
+    Apache-2.0 to scancode; `BSD License` names BSD-3-Clause and BSD-2-Clause alike and
+    stays a named, unknown license for the office to review."""
+    document = read_sbom(cyclonedx_env[("1.6", "JSON")])
+    statuses = {s.component.name: s for s in classify(document, "distributed", RequestIndex(),
+                                                       policy)}
+    named = {name: s for name, s in statuses.items()
+             if not s.component.license_expression and s.component.license_names}
+    apache = [s for s in named.values()
+              if s.component.license_names == ("License :: OSI Approved :: Apache Software "
+                                               "License",)]
+    assert apache, sorted(named)
+    for status in apache:
+        assert status.verdict == "allow"
+        assert "as Apache-2.0" in status.explanation
+    jinja = statuses["Jinja2"]
+    assert jinja.component.license_names == ("License :: OSI Approved :: BSD License",)
+    assert jinja.verdict == "review" and "named, unknown license" in jinja.explanation

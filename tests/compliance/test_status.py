@@ -222,7 +222,7 @@ def test_counts_lists_every_status_in_order_with_zeros(policy):
                         policy)
     assert counts(statuses) == {"approved": 0, "approved_with_conditions": 0,
                                 "allowed_by_policy": 1, "pending": 0, "rejected": 0,
-                                "unknown": 2}
+                                "unknown": 2, "out_of_scope": 0}
     assert list(counts([])) == list(STATUSES)
 
 

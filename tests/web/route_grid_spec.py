@@ -54,6 +54,10 @@ def _api_update(case: Case, role: str) -> int:
     return 409 if requester_side(case, role) else 403
 
 
+def _api_office_only(case: Case, role: str) -> int:
+    return 422 if role == OFFICE else 403
+
+
 def _api_transition(case: Case, role: str) -> int:
     step = TRANSITIONS.get(case.values["name"])
     if step is None or step.actor == Actor.SYSTEM:  # the app's own steps are not offered
@@ -155,6 +159,11 @@ EXPECTED: dict[str, Expect] = {
     "scans.files": Expect(LOGIN, {"GET": 200}),
     "scans.file": Expect(LOGIN, {"GET": _scan_file}),
     "api_reviews.get_review": Expect(API, {"GET": 200}),
+    # The probes are valid in shape: the office's is refused by the service (an unknown
+    # reason code; nothing concluded to withdraw), everyone else's for the role.
+    "api_clearing.get_conclusion": Expect(API, {"GET": 200}),
+    "api_clearing.put_conclusion": Expect(API, {"PUT": _api_office_only}),
+    "api_clearing.delete_conclusion": Expect(API, {"DELETE": _api_office_only}),
     "api_compliance.list_products": Expect(API, {"GET": 200}),
     "api_compliance.export": Expect(API, {"GET": 422}),  # no format
     "api_compliance.gate": Expect(API, {"POST": 422}),
@@ -182,6 +191,9 @@ API_PROBES = {
                                               "linking": "dynamic", "version": 0},
     "api_requests.add_comment": lambda w: {"body": "From the route grid."},
     "api_requests.fire_transition": lambda w: {"version": 0},
+    "api_clearing.put_conclusion": lambda w: {"expression": "MIT", "reason": "Route grid.",
+                                              "reason_code": "no-such-code"},
+    "api_clearing.delete_conclusion": lambda w: {"reason": "Route grid."},
 }
 
 # Query strings tried on a route, as (labels they carry, template filled from the world).

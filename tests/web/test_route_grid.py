@@ -161,6 +161,9 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     if variable == "import_id":
         return [("an SBOM check", w.sbom_import.id), ("missing", MISSING),
                 ("too large", TOO_LARGE)]
+    if variable == "component_id":
+        return [("a component", w.submitted.component_id), ("missing", MISSING),
+                ("too large", TOO_LARGE)]
     if variable == "dismissal_id":
         return [("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "file_id":
