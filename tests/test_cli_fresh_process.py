@@ -77,20 +77,14 @@ def test_flask_demo_load_fills_an_empty_database_in_a_fresh_process(flask_cli):
 def test_flask_clearing_concludes_shows_and_lists_changes_in_a_fresh_process(flask_cli):
     from governance.license_review.verdicts import verdict_for
     from governance.policies import license_policy
-    from governance.scans.models import Scan, ScanState
-    from governance.states import State
     from governance.workflow import services as workflow
+    from tests.license_review.helpers import request_with_summary
     from tests.license_review.test_clearing import TYPING_EXTENSIONS
 
     team = f.team("Data")
-    engineer = f.user(Role.ENGINEER, teams=[team], username="bob")
+    f.user(Role.ENGINEER, teams=[team], username="bob")
     office = f.user(Role.OSS_OFFICE, username="olivia")
-    item = f.request_in(State.SUBMITTED, engineer, team, usage_context="distributed",
-                        purl="pkg:pypi/typing-extensions@4.15.0")
-    db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary=TYPING_EXTENSIONS))
-    db.session.flush()
-    workflow.transition(item, office, "start_review")
-    db.session.commit()
+    item, _ = request_with_summary(TYPING_EXTENSIONS, office=office, team=team)
     purl = "pkg:pypi/typing-extensions@4.15.0"
 
     refused = flask_cli("clearing", "conclude", purl, "PSF-2.0", "--reason-code", "nope",

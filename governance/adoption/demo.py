@@ -139,5 +139,6 @@ def load_demo(users: dict, teams: dict, products: dict) -> None:
     # Scans fetched from PyPI and npm by the scan runner once the app serves (offline, they
     # fail with the reason shown on the request).
     config = scan_config()
-    for item in (approved, conditional, copyleft, is_number, six, typing_extensions):
+    # Scans run one after another: the small ones first, lodash (1,000 files) last.
+    for item in (typing_extensions, is_number, six, copyleft, approved, conditional):
         scan_services.start_scan(item, olivia, config, source=item.component.purl)

@@ -87,6 +87,8 @@ class ScanOutcome:
     license_overrides: dict[str, tuple] = field(default_factory=dict)
     # path -> that file's detections after references were followed, where they changed.
     detection_overrides: dict[str, list] = field(default_factory=dict)
+    # Files that came close to their deadline and were scanned again with a longer one.
+    retried: list[str] = field(default_factory=list)
 
     def license_of(self, record: FileRecord) -> tuple[str | None, str | None]:
         if record.path in self.license_overrides:
@@ -243,10 +245,11 @@ def scan_tree(root: Path, settings: ScanSettings, pool: ScanWorkerPool, cache: R
     changed = summary.pop("file_licenses", {})
     changed_detections = summary.pop("file_detections", {})
     summary["files"] = len(files)
+    summary["retried"] = len(again)
     summary["scancode_version"] = scancode_version()
     return ScanOutcome(files, results, list(notes or []), summary, scancode_version(),
                        {path: tuple(value) for path, value in changed.items()},
-                       changed_detections)
+                       changed_detections, [first_by_key[key].path for key in again])
 
 
 def scan_archive(archive: Path, work_dir: Path, settings: ScanSettings, pool: ScanWorkerPool,

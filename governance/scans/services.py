@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from blinker import Namespace
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from governance.audit import services as audit
@@ -375,7 +375,9 @@ def files_query(scan: Scan, *, license_expression: str = "", path: str = "",
     if license_expression == "none":
         query = query.where(ScanFile.license_expression == "")
     elif license_expression:
-        query = query.where(ScanFile.license_expression == license_expression)
+        # scancode keys (the findings table) or SPDX ids (the verdict card) alike
+        query = query.where(or_(ScanFile.license_expression == license_expression,
+                                ScanFile.license_expression_spdx == license_expression))
     if path:
         query = query.where(func.lower(ScanFile.path).contains(path.lower(), autoescape=True))
     if status:

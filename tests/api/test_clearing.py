@@ -2,13 +2,11 @@
 need a license verdict."""
 from __future__ import annotations
 
-from governance.auth.roles import Role
 from governance.database import db
-from governance.scans.models import Scan, ScanState
 from governance.states import State
-from governance.workflow import services as workflow
 from tests import factories as f
 from tests.api.helpers import Api, assert_error
+from tests.license_review.helpers import request_with_summary
 from tests.license_review.test_clearing import HISTORY, TYPING_EXTENSIONS
 
 BODY = {"expression": "PSF-2.0", "reason_code": "license-history-text",
@@ -16,16 +14,8 @@ BODY = {"expression": "PSF-2.0", "reason_code": "license-history-text",
 
 
 def _scanned(context="distributed"):
-    team = f.team()
-    engineer = f.user(Role.ENGINEER, teams=[team])
-    office = f.user(Role.OSS_OFFICE)
-    item = f.request_in(State.SUBMITTED, engineer, team, usage_context=context,
-                        purl="pkg:pypi/typing-extensions@4.15.0")
-    db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary=TYPING_EXTENSIONS))
-    db.session.flush()
-    workflow.transition(item, office, "start_review")
-    db.session.commit()
-    return item, engineer, office
+    item, office = request_with_summary(TYPING_EXTENSIONS, context=context)
+    return item, item.requester, office
 
 
 def _put(api, component_id, body):

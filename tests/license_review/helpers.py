@@ -27,3 +27,18 @@ def scanned_request(declared: str | None, *, context: str = "distributed",
             f.ready_to_approve(item, office)
     db.session.commit()
     return item, engineer, office
+
+
+def request_with_summary(summary: dict, *, context: str = "distributed",
+                         purl: str = "pkg:pypi/typing-extensions@4.15.0", office=None,
+                         team=None):
+    """(request, office): an adoption request in review whose latest scan found `summary`."""
+    team = team or f.team()
+    engineer = f.user(Role.ENGINEER, teams=[team])
+    office = office or f.user(Role.OSS_OFFICE)
+    item = f.request_in(State.SUBMITTED, engineer, team, usage_context=context, purl=purl)
+    db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary=summary))
+    db.session.flush()
+    workflow.transition(item, office, "start_review")
+    db.session.commit()
+    return item, office

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from governance import policies
 from governance.audit import services as audit
-from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import NotAllowed, ValidationFailed
 from governance.license_review import clearing
@@ -15,9 +14,8 @@ from governance.license_review.models import LicenseVerdict
 from governance.license_review.services import changed_verdicts, license_json
 from governance.license_review.verdicts import verdict_for
 from governance.scans.models import Scan, ScanState
-from governance.states import State
 from governance.workflow import services as workflow
-from tests import factories as f
+from tests.license_review.helpers import request_with_summary
 
 # What scancode reports for typing_extensions 4.15.0: the manifest declares PSF-2.0; its
 # LICENSE tells the history of the Python license, GPL included.
@@ -35,17 +33,7 @@ TYPING_EXTENSIONS = {
 HISTORY = "Python-2.0 AND GPL-1.0-or-later AND BSD-3-Clause AND 0BSD"
 
 
-def _request(summary, *, context="distributed", purl="pkg:pypi/typing-extensions@4.15.0",
-             office=None, team=None):
-    team = team or f.team()
-    engineer = f.user(Role.ENGINEER, teams=[team])
-    office = office or f.user(Role.OSS_OFFICE)
-    item = f.request_in(State.SUBMITTED, engineer, team, usage_context=context, purl=purl)
-    db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary=summary))
-    db.session.flush()
-    workflow.transition(item, office, "start_review")
-    db.session.commit()
-    return item, office
+_request = request_with_summary
 
 
 def _conclude(item, office, expression="PSF-2.0", code="license-history-text",

@@ -198,6 +198,14 @@ def test_a_file_that_points_at_license_gets_that_license_in_this_scan(item, peop
     # The cached per-file result stays what the file alone says.
     cached = db.session.get(FileResult, cli.result_key).results
     assert "unknown-license-reference" in cached["detected_license_expression"]
+    # This scan keeps the detections after the reference was followed, naming LICENSE, as
+    # `scancode -l` reports them for the file: its page shows what put it under MIT.
+    for record in (cli, twin):
+        [detection] = record.license_detections
+        assert detection["license_expression"] == "mit"
+        assert "tinypkg-1.0.0/LICENSE" in detection["from_files"]
+    license_file = files["tinypkg-1.0.0/LICENSE"]
+    assert license_file.license_detections is None  # unchanged by the following
 
 
 def test_a_url_into_the_private_network_is_not_fetched(item, people, scan_pool):

@@ -22,7 +22,8 @@ def test_upload_follow_and_read_the_findings(client, tmp_path, embedded):
     page = client.get(f"/adoption/{item.id}").get_data(as_text=True)
     assert "Not scanned yet" in page and item.component.purl in page  # the purl is offered
 
-    archive = tar_gz(tmp_path / "tinypkg-1.0.0.tar.gz", tiny_package_files())
+    archive = tar_gz(tmp_path / "tinypkg-1.0.0.tar.gz", tiny_package_files(extra={
+        "tinypkg-1.0.0/tinypkg/cli.py": "# For license information, see the LICENSE file.\nMAIN = 1\n"}))
     response = client.post(f"/requests/{item.id}/scans", data={
         "archive": (io.BytesIO(archive.read_bytes()), archive.name), "source": ""},
         content_type="multipart/form-data")
@@ -51,6 +52,18 @@ def test_upload_follow_and_read_the_findings(client, tmp_path, embedded):
     detail = client.get(f"/scans/{scan.id}/files/{vendored.id}").get_data(as_text=True)
     assert "Licensed under the Apache License, Version 2.0" in detail  # the matched text
     assert "Copyright 2019 Acme Corp." in detail
+    # A file listed under MIT only because it points at LICENSE says so on its own page.
+    history = db.session.scalar(select(ScanFile).where(ScanFile.path.like("%tinypkg/cli.py")))
+    assert history.license_expression_spdx == "MIT"
+    listed = client.get(f"/scans/{scan.id}/files?license=MIT").get_data(as_text=True)
+    assert "tinypkg/cli.py" in listed
+    page = client.get(f"/scans/{scan.id}/files/{history.id}").get_data(as_text=True)
+    assert 'data-testid="listed-under"' in page and "<code>MIT</code>" in page
+    assert "followed from a reference in this file" in page
+    assert "tinypkg-1.0.0/LICENSE" in page
+    manifest = client.get(f"/scans/{scan.id}").get_data(as_text=True)
+    assert "Manifest <code>tinypkg-1.0.0/PKG-INFO</code>" in manifest
+    assert "None declares" not in manifest
 
 
 def test_a_scan_form_without_a_source_says_what_is_missing(client):
