@@ -23,7 +23,8 @@ def test_upload_follow_and_read_the_findings(client, tmp_path, embedded):
     assert "Not scanned yet" in page and item.component.purl in page  # the purl is offered
 
     archive = tar_gz(tmp_path / "tinypkg-1.0.0.tar.gz", tiny_package_files(extra={
-        "tinypkg-1.0.0/tinypkg/cli.py": "# For license information, see the LICENSE file.\nMAIN = 1\n"}))
+        "tinypkg-1.0.0/tinypkg/cli.py":
+            "# For license information, see the LICENSE file.\nMAIN = 1\n"}))
     response = client.post(f"/requests/{item.id}/scans", data={
         "archive": (io.BytesIO(archive.read_bytes()), archive.name), "source": ""},
         content_type="multipart/form-data")
