@@ -23,7 +23,9 @@ blp = Blueprint("api_reviews", __name__, url_prefix="/api/v1",
 class VerdictSchema(Schema):
     context = fields.Str()
     verdict = fields.Str(allow_none=True, metadata={"enum": ["allow", "review", "deny", None]})
-    expression = fields.Str(metadata={"description": "The declared license, SPDX ids"})
+    expression = fields.Str(metadata={"description": "The license judged, SPDX ids: the "
+                                                     "concluded one, else the declared one"})
+    basis = fields.Str(metadata={"enum": ["concluded", "declared", "none", ""]})
     evaluation = fields.Dict(allow_none=True, metadata={
         "description": "Each license's verdict and why, OR choices, obligations "
                        "(as `flask policies eval --json`)"})
@@ -35,6 +37,8 @@ class RecordedVerdictSchema(VerdictSchema):
     occasion = fields.Str(metadata={"description": "The decision: approved, rejected, …"})
     recorded_at = fields.DateTime()
     waiver_id = fields.Int(allow_none=True)
+    without_scan_reason = fields.Str(allow_none=True, metadata={
+        "description": "Why the office approved without a license verdict, when it did"})
     current_policy_differs = fields.Bool()
 
 
@@ -84,7 +88,7 @@ def get_review(request_id):
     return {
         "license_verdict": {
             "context": verdict.context, "verdict": verdict.verdict,
-            "expression": verdict.expression_spdx,
+            "expression": verdict.expression_spdx, "basis": verdict.basis,
             "evaluation": verdict.evaluation,
             "policy_version": policy.version, "policy_digest": policy.digest},
         "recorded_verdict": None if recorded is None else {
@@ -93,6 +97,7 @@ def get_review(request_id):
             "policy_version": recorded.policy_version,
             "policy_digest": recorded.policy_digest, "occasion": recorded.occasion,
             "recorded_at": recorded.recorded_at, "waiver_id": recorded.waiver_id,
+            "basis": recorded.basis, "without_scan_reason": recorded.without_scan_reason or None,
             "current_policy_differs": recorded.policy_digest != policy.digest},
         "waivers": [dict(id=w.id, reason_code=w.reason_code, text=w.text,
                          expires_on=w.expires_on, context=w.context,

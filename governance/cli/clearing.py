@@ -94,10 +94,10 @@ def conclude_command(purl, expression, reason_code, reason, option, username):
 @clearing_cli.command("changed")
 @click.option("--all", "every", is_flag=True, help="Every change, not only the worse ones.")
 def changed_command(every: bool):
-    """Decided requests whose license verdict today is not the one decided on (worse ones by
-    default). Exit code 1 when one got worse, for a scheduled check."""
+    """Decided requests whose license verdict today is not the one decided on (by default the
+    approvals whose verdict got worse). Exit code 1 when one did, for a scheduled check."""
     found = changed_verdicts()
-    shown = found if every else [s for s in found if s.worse]
+    shown = found if every else [s for s in found if s.needs_a_look]
     if not shown:
         click.echo("No verdict got worse." if found
                    else "Every decided request's verdict holds as decided.")
@@ -105,5 +105,5 @@ def changed_command(every: bool):
         click.echo(f"#{s.recorded.request_id} {s.recorded.verdict or 'no verdict'} -> "
                    f"{s.current.verdict or 'no verdict'}{' (worse)' if s.worse else ''}: "
                    + "; ".join(s.changes))
-    if any(s.worse for s in found):
+    if any(s.needs_a_look for s in found):
         raise SystemExit(1)

@@ -103,12 +103,13 @@ def restore(request_id: int, dismissal_id: int):
 @bp.get("/licenses/changed")
 @requires(may.work_the_queue)
 def changed():
-    """Decided requests whose license verdict today is not the one decided on."""
+    """Decided requests whose license verdict today is not the one decided on (by default the
+    approvals whose verdict got worse)."""
     requests = decided_license_requests()
     only = request.args.get("only", "worse")
     found = changed_verdicts(requests)
     if only == "worse":
-        found = [s for s in found if s.worse]
+        found = [s for s in found if s.needs_a_look]
     items = {r.id: r for r in requests}
     return render_template("license_review/changed.html", page=paginate_list(found),
                            items=items, only=only, detail_url=kinds.detail_url)

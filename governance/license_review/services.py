@@ -134,10 +134,16 @@ class Standing:
     recorded: RecordedVerdict
     current: RequestVerdict
     changes: list[str]  # what differs: a later scan, the office's clearing, the policy
+    approved: bool = True  # the decision was an approval (a worse verdict then matters)
 
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+    @property
+    def needs_a_look(self) -> bool:
+        """An approval whose verdict got worse: the office's to look at again."""
+        return self.approved and self.worse
 
     @property
     def worse(self) -> bool:
@@ -207,9 +213,13 @@ def changed_verdicts(requests=None, policy: LicensePolicy | None = None) -> list
     requests = list(decided_license_requests() if requests is None else requests)
     current = verdicts_for(requests, policy)
     recorded = latest_recorded(r.id for r in requests)
-    found = [s for s in (standing(recorded.get(r.id), current[r.id], policy) for r in requests)
-             if s is not None and s.changed]
-    return sorted(found, key=lambda s: (not s.worse, -s.recorded.request_id))
+    found = []
+    for request in requests:
+        held = standing(recorded.get(request.id), current[request.id], policy)
+        if held is not None and held.changed:
+            held.approved = request.state.is_approved
+            found.append(held)
+    return sorted(found, key=lambda s: (not s.needs_a_look, -s.recorded.request_id))
 
 
 def license_json(request, policy: LicensePolicy) -> dict:

@@ -184,3 +184,20 @@ def test_a_decided_request_keeps_its_verdict_and_shows_the_one_of_today():
     assert any("later scan" in c for c in answer["current"]["changes"])
     [standing] = changed_verdicts()
     assert standing.recorded.request_id == item.id and standing.worse
+
+
+def test_only_approvals_that_got_worse_need_a_look():
+    approved, office = _request(TYPING_EXTENSIONS, context="internal")
+    workflow.transition(approved, office, "approve", reason="Internal tooling.")
+    rejected, _ = _request(TYPING_EXTENSIONS, context="internal", office=office,
+                           purl="pkg:pypi/typing-extensions@4.14.0")
+    workflow.transition(rejected, office, "reject", reason="Not needed.")
+    db.session.commit()
+    for item in (approved, rejected):
+        db.session.add(Scan(request=item, state=ScanState.SUCCEEDED, summary={
+            "declared_license_expression": "commercial-license", "detected": []}))
+    db.session.commit()
+    found = {s.recorded.request_id: s for s in changed_verdicts()}
+    assert set(found) == {approved.id, rejected.id}
+    assert found[approved.id].needs_a_look and not found[rejected.id].needs_a_look
+    assert found[rejected.id].worse  # the page still says so, but nobody is asked to act
