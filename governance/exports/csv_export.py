@@ -12,11 +12,13 @@ import io
 from datetime import date, datetime, timezone
 
 from governance.exports.licenses import expression_tree
-from governance.exports.model import ExportComponent, ExportInput, ExportUsage
+from governance.exports.model import ExportComponent, ExportInput, ExportUsage, as_declared
 from governance.licensing.expressions import render
 
+# "license" is the concluded license (empty where none was concluded), beside what the
+# manifest declares and, for an OR, the option the company takes.
 HEADER = ("team", "product", "context", "state", "approved on", "name", "version", "purl",
-          "license", "holders")
+          "license", "holders", "declared license", "license option")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,8 +27,7 @@ def build_csv(export: ExportInput) -> str:
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for component in export.components:
-        tree = expression_tree(component)
-        license_ = render(tree, spdx=True) if tree is not None else ""
+        license_ = _spdx(component)
         for usage in component.usages or (None,):
             writer.writerow([defuse(cell) for cell in _row(component, usage, license_)])
     return out.getvalue()
@@ -36,7 +37,13 @@ def _row(component: ExportComponent, usage: ExportUsage | None, license_: str) -
     used = ([usage.team, usage.product or "", usage.context, usage.state,
              _date(usage.approved_on)] if usage else ["", "", "", "", ""])
     return used + [component.name, component.version or "", component.purl or "", license_,
-                   "; ".join(component.holders)]
+                   "; ".join(component.holders), _spdx(as_declared(component)),
+                   component.license_option_spdx or ""]
+
+
+def _spdx(component: ExportComponent) -> str:
+    tree = expression_tree(component)
+    return render(tree, spdx=True) if tree is not None else ""
 
 
 def _date(value: date | None) -> str:

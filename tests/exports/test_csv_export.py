@@ -22,7 +22,7 @@ def test_one_row_per_component_and_usage_under_a_header(full_export):
     assert len(table) == 1 + sum(max(1, len(c.usages)) for c in ALL)
     assert table[1] == ["Payments", "Checkout", "distributed", "approved", "2025-01-10",
                         "requests", "2.32.3", "pkg:pypi/requests@2.32.3", "Apache-2.0",
-                        "Kenneth Reitz"]
+                        "Kenneth Reitz", "Apache-2.0", ""]
     # A datetime is its date in UTC.
     assert table[2][:5] == ["Search", "Finder", "saas", "approved", "2025-02-01"]
 
@@ -30,7 +30,22 @@ def test_one_row_per_component_and_usage_under_a_header(full_export):
 def test_a_component_without_usages_still_has_a_row(full_export):
     [mystery] = [r for r in rows(build_csv(full_export)) if r[5] == "mystery"]
 
-    assert mystery == ["", "", "", "", "", "mystery", "0.0.1", "pkg:pypi/mystery@0.0.1", "", ""]
+    assert mystery == ["", "", "", "", "", "mystery", "0.0.1", "pkg:pypi/mystery@0.0.1", "", "",
+                       "", ""]
+
+
+def test_the_concluded_license_the_declared_one_and_the_option_have_columns():
+    from tests.exports.conftest import component, export
+
+    jszip = component("jszip", "3.10.1", license_expression_spdx=None,
+                      license_declared_spdx="MIT OR GPL-3.0-or-later")
+    chosen = component("jszip", "3.10.2", license_expression_spdx="MIT OR GPL-3.0-or-later",
+                       license_option_spdx="MIT")
+    table = rows(build_csv(export([jszip, chosen])))
+    assert [r[8] for r in table[1:]] == ["", "MIT OR GPL-3.0-or-later"]
+    assert [r[10] for r in table[1:]] == ["MIT OR GPL-3.0-or-later",
+                                          "MIT OR GPL-3.0-or-later"]
+    assert [r[11] for r in table[1:]] == ["", "MIT"]
 
 
 def test_formula_cells_are_defused_and_the_file_stays_parseable(full_export):
