@@ -55,6 +55,9 @@ def live_app(app, tmp_path_factory):
         "SECRET_KEY": "browser-test-secret-key",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "LOGIN_MAX_FAILURES": 5,
+        # The browser tests sign in a dozen times a minute from one address; the limit itself
+        # is tested in tests/auth/test_rate_limits.py.
+        "RATELIMIT_SIGNIN": "100 per minute",
         # Scan runners start only in the tests that scan (and stop there).
         "SCAN_AUTOSTART": False,
         "SCAN_PROCESSES": 1,

@@ -30,6 +30,9 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Password").fill(f.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("whoami")).to_contain_text(username)
+    # Menus open only once Bootstrap's script has run: on a busy machine a click can come
+    # before it, and the dropdown never opens.
+    page.wait_for_load_state("load")
 
 
 def sign_out(page: Page) -> None:
