@@ -23,8 +23,9 @@ class LicenseVerdict(db.Model):
     """The policy's verdict on what one scan found, for one usage context, under one policy."""
 
     __tablename__ = "license_verdicts"
-    __table_args__ = (UniqueConstraint("scan_id", "context", "policy_digest",
-                                       "clearing_digest"),)
+    # Named: the convention's name would pass PostgreSQL's 63-character limit.
+    __table_args__ = (UniqueConstraint("scan_id", "context", "policy_digest", "clearing_digest",
+                                       name="uq_license_verdicts_scan_context_policy_clearing"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)

@@ -9,6 +9,8 @@ Create Date: 2026-12-06 19:30:00
 from alembic import op
 import sqlalchemy as sa
 
+import governance.database
+
 
 # revision identifiers, used by Alembic.
 revision = '0009'
@@ -29,7 +31,7 @@ def upgrade():
         sa.Column('findings_digest', sa.String(length=64), nullable=False),
         sa.Column('scan_id', sa.Integer(), nullable=True),
         sa.Column('concluded_by_id', sa.Integer(), nullable=False),
-        sa.Column('concluded_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('concluded_at', governance.database.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['component_id'], ['components.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['scan_id'], ['scans.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['concluded_by_id'], ['users.id']),
@@ -46,7 +48,7 @@ def upgrade():
         sa.Column('reason_code', sa.String(length=60), nullable=False),
         sa.Column('reason', sa.Text(), nullable=False),
         sa.Column('created_by_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('created_at', governance.database.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['component_id'], ['components.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['created_by_id'], ['users.id']),
         sa.PrimaryKeyConstraint('id'),
@@ -61,7 +63,7 @@ def upgrade():
         batch.drop_constraint('uq_license_verdicts_scan_id_context_policy_digest',
                               type_='unique')
         batch.create_unique_constraint(
-            'uq_license_verdicts_scan_id_context_policy_digest_clearing_digest',
+            'uq_license_verdicts_scan_context_policy_clearing',
             ['scan_id', 'context', 'policy_digest', 'clearing_digest'])
     with op.batch_alter_table('recorded_verdicts') as batch:
         batch.add_column(sa.Column('basis', sa.String(length=20), nullable=False,
@@ -83,7 +85,7 @@ def downgrade():
         batch.drop_column('basis')
     with op.batch_alter_table('license_verdicts') as batch:
         batch.drop_constraint(
-            'uq_license_verdicts_scan_id_context_policy_digest_clearing_digest', type_='unique')
+            'uq_license_verdicts_scan_context_policy_clearing', type_='unique')
         batch.create_unique_constraint('uq_license_verdicts_scan_id_context_policy_digest',
                                        ['scan_id', 'context', 'policy_digest'])
         batch.drop_column('raised')
