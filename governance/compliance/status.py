@@ -163,8 +163,10 @@ def _from_names(names: tuple[str, ...]) -> tuple[str | None, str]:
     """The SPDX expression a component's license names stand for, when scancode's license
     database reads every one unambiguously (licensing.license_names), and how it was read;
     (None, "") when one cannot be read: the names stay named, unknown licenses."""
-    ids = [spdx_for_name(name) for name in names[:MAX_NAMES]]
-    if not ids or None in ids or len(names) > MAX_NAMES:
+    if len(names) > MAX_NAMES:
+        return None, ""
+    ids = [spdx_for_name(name) for name in names]
+    if not ids or None in ids:
         return None, ""
     unique = list(dict.fromkeys(ids))
     read = ", ".join(f"{quote(n, 60)} as {i}" for n, i in zip(names, ids))

@@ -59,9 +59,11 @@ def component_requests(component: Component) -> list[Request]:
     return found
 
 
-def latest_component_scan(component: Component):
-    """The newest finished scan of any of the component's requests."""
-    scans = [s for s in (latest_finished_scan(r) for r in component_requests(component)) if s]
+def latest_component_scan(component: Component, requests: list[Request] | None = None):
+    """The newest finished scan of any of the component's requests (given, or read)."""
+    if requests is None:
+        requests = component_requests(component)
+    scans = [s for s in (latest_finished_scan(r) for r in requests) if s]
     return max(scans, key=lambda s: (s.finished_at, s.id)) if scans else None
 
 
@@ -129,7 +131,8 @@ def conclude(component: Component, actor, data: ConclusionInput) -> LicenseConcl
         errors[key] = exc.reason
     if errors:
         raise ValidationFailed(errors)
-    scan = latest_component_scan(component)
+    requests = component_requests(component)
+    scan = latest_component_scan(component, requests)
     row = conclusion_of(component)
     before = _snapshot(row)
     if row is None:
@@ -145,7 +148,7 @@ def conclude(component: Component, actor, data: ConclusionInput) -> LicenseConcl
                  summary=f"Concluded {expression}" + (f", taking {option}" if option else "")
                          + f" ({data.reason_code})",
                  before=before, after=_snapshot(row))
-    _rejudge(component)
+    _rejudge(requests)
     return row
 
 
@@ -168,7 +171,7 @@ def withdraw_conclusion(component: Component, actor, reason: str) -> None:
                  before=_snapshot(row), after={"reason": reason})
     db.session.delete(row)
     db.session.flush()
-    _rejudge(component)
+    _rejudge(component_requests(component))
 
 
 def dismiss(component: Component, actor, expression_spdx: str, reason_code: str,
@@ -178,7 +181,8 @@ def dismiss(component: Component, actor, expression_spdx: str, reason_code: str,
     reason = (reason or "").strip()
     errors = _check_reason(reason_code, reason)
     expression_spdx = (expression_spdx or "").strip()
-    scan = latest_component_scan(component)
+    requests = component_requests(component)
+    scan = latest_component_scan(component, requests)
     detected = {d.get("license_expression_spdx") or d.get("license_expression")
                 for d in ((scan.summary or {}).get("detected") or [] if scan else [])}
     if expression_spdx not in detected:
@@ -195,7 +199,7 @@ def dismiss(component: Component, actor, expression_spdx: str, reason_code: str,
                  summary=f"{expression_spdx} marked as not applying ({reason_code})",
                  after={"expression": expression_spdx, "reason_code": reason_code,
                         "reason": reason})
-    _rejudge(component)
+    _rejudge(requests)
     return row
 
 
@@ -210,7 +214,7 @@ def restore_detection(component: Component, actor, dismissal_id: int) -> None:
                          "reason": row.reason})
     db.session.delete(row)
     db.session.flush()
-    _rejudge(component)
+    _rejudge(component_requests(component))
 
 
 def suggestion_for(component: Component) -> Suggestion | None:
@@ -231,9 +235,10 @@ def suggestion_for(component: Component) -> Suggestion | None:
     return Suggestion(found[0], found[1]) if found else None
 
 
-def _rejudge(component: Component) -> None:
+def _rejudge(requests: list[Request]) -> None:
+    """Store the verdict of each of the component's requests under its new clearing."""
     policy = policies.license_policy()
-    for request in component_requests(component):
+    for request in requests:
         verdicts.store_for(request, policy)
 
 

@@ -58,7 +58,7 @@ def withdraw(request_id: int):
     try:
         with unit_of_work():
             clearing.withdraw_conclusion(_component_of(item), current_user,
-                                         request.form.get("reason", "")[:5000])
+                                         request.form.get("reason", ""))
     except DomainError as exc:
         errors = getattr(exc, "errors", {})
         flash(errors.get("expression") or errors.get("reason") or exc.message, "danger")

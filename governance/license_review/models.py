@@ -36,7 +36,7 @@ class LicenseVerdict(db.Model):
     # "concluded" when the office concluded the license, "declared" when the scan found a
     # declared license; "none" when there is nothing to judge.
     basis: Mapped[str] = mapped_column(String(20))
-    # Evaluation.to_dict() of the declared expression, or {"error": ...} when it is unreadable.
+    # Evaluation.to_dict() of the basis's expression, or {"error": ...} when it is unreadable.
     evaluation: Mapped[dict | None] = mapped_column(JSON)
     # [{"expression_spdx", "files", "evaluation", "finding"}] for every expression detected
     # in files; finding is agrees | unidentified | disagrees | dismissed (licensing.clearing).

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic, selectinload
-
-from governance.database import db
-from governance.license_review.verdicts import RequestVerdict, verdicts_for
+from governance.license_review.verdicts import (
+    RequestVerdict,
+    license_reviewed_requests,
+    verdicts_for,
+)
 from governance.licensing.model import RANK
 from governance.licensing.policy import LicensePolicy
 from governance.states import State
-from governance.workflow import kinds
 from governance.workflow.models import Request
 
 LEFT_OUT = (State.DRAFT, State.WITHDRAWN)
@@ -49,13 +48,7 @@ class PolicyDiff:
 
 
 def diff_verdicts(base: LicensePolicy, candidate: LicensePolicy) -> PolicyDiff:
-    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
-    requests = db.session.scalars(
-        select(Request).where(Request.kind.in_([k.name for k in reviewed]),
-                              Request.state.not_in(LEFT_OUT))
-        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
-                 selectinload(Request.scans))
-        .order_by(Request.id)).all() if reviewed else []
+    requests = license_reviewed_requests(Request.state.not_in(LEFT_OUT))
     # The current policy's verdicts are stored; a proposal's are computed for this preview.
     now, then = verdicts_for(requests, base), verdicts_for(requests, candidate)
     changes = []

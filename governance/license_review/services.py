@@ -9,17 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from governance import policies
 from governance.database import db
+from governance.license_review.clearing import conclusions_of, to_dict
 from governance.license_review.models import RecordedVerdict, Waiver
-from governance.license_review.verdicts import RequestVerdict, verdict_for, verdicts_for
+from governance.license_review.verdicts import (
+    RequestVerdict,
+    license_reviewed_requests,
+    verdict_for,
+    verdicts_for,
+)
 from governance.licensing.model import RANK
 from governance.licensing.policy import LicensePolicy
 from governance.scans.services import latest_finished_scan
-from governance.states import DECIDED_STATES, Transition
-from governance.workflow import kinds
+from governance.states import DECIDED_STATES, TRANSITIONS, Transition
 from governance.workflow.models import Request
 
 # --- decisions --------------------------------------------------------------------------------
@@ -127,6 +131,10 @@ def recorded_verdict(request) -> RecordedVerdict | None:
 
 # --- the verdict that holds today -------------------------------------------------------------
 
+# The audit events (RecordedVerdict.occasion) of the steps that approve.
+APPROVAL_EVENTS = frozenset(t.event for t in TRANSITIONS.values() if t.approves)
+
+
 @dataclass
 class Standing:
     """A decided request's recorded verdict beside the one that holds now."""
@@ -134,7 +142,6 @@ class Standing:
     recorded: RecordedVerdict
     current: RequestVerdict
     changes: list[str]  # what differs: a later scan, the office's clearing, the policy
-    approved: bool = True  # the decision was an approval (a worse verdict then matters)
 
     @property
     def changed(self) -> bool:
@@ -143,7 +150,7 @@ class Standing:
     @property
     def needs_a_look(self) -> bool:
         """An approval whose verdict got worse: the office's to look at again."""
-        return self.approved and self.worse
+        return self.recorded.occasion in APPROVAL_EVENTS and self.worse
 
     @property
     def worse(self) -> bool:
@@ -163,9 +170,9 @@ def standing(recorded: RecordedVerdict | None, current: RequestVerdict,
                        recorded.scan_id else "the scan finished after the decision"
                        if current.scan_id else "the scan is gone")
     if (current.clearing_digest or "") != (recorded.clearing_digest or ""):
-        changes.append("the office's license clearing changed ("
-                       + ("concluded" if current.basis == "concluded" else "declared")
-                       + f" {current.expression_spdx or 'nothing'})")
+        judged = "concluded" if current.basis == "concluded" else "declared"
+        changes.append(f"the office's license clearing changed (now judged on the {judged} "
+                       f"{current.expression_spdx or 'license: none'})")
     if policy.digest != recorded.policy_digest:
         changes.append(f"the license policy changed (version {recorded.policy_version} → "
                        f"{policy.version})" if policy.version != recorded.policy_version else
@@ -194,15 +201,7 @@ def latest_recorded(request_ids) -> dict[int, RecordedVerdict]:
 
 def decided_license_requests() -> list:
     """Every decided request of a kind that reviews licenses, with its scans."""
-    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
-    if not reviewed:
-        return []
-    return list(db.session.scalars(
-        select(Request).where(Request.kind.in_([k.name for k in reviewed]),
-                              Request.state.in_(sorted(DECIDED_STATES, key=str)))
-        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
-                 selectinload(Request.scans))
-        .order_by(Request.id.desc())))
+    return license_reviewed_requests(Request.state.in_(sorted(DECIDED_STATES, key=str)))
 
 
 def changed_verdicts(requests=None, policy: LicensePolicy | None = None) -> list[Standing]:
@@ -213,12 +212,8 @@ def changed_verdicts(requests=None, policy: LicensePolicy | None = None) -> list
     requests = list(decided_license_requests() if requests is None else requests)
     current = verdicts_for(requests, policy)
     recorded = latest_recorded(r.id for r in requests)
-    found = []
-    for request in requests:
-        held = standing(recorded.get(request.id), current[request.id], policy)
-        if held is not None and held.changed:
-            held.approved = request.state.is_approved
-            found.append(held)
+    found = [s for s in (standing(recorded.get(r.id), current[r.id], policy) for r in requests)
+             if s is not None and s.changed]
     return sorted(found, key=lambda s: (not s.needs_a_look, -s.recorded.request_id))
 
 
@@ -230,8 +225,6 @@ def license_json(request, policy: LicensePolicy) -> dict:
 
 def license_json_many(requests, policy: LicensePolicy) -> dict[int, dict]:
     """license_json() of many requests in a fixed number of reads (their scans loaded)."""
-    from governance.license_review.clearing import conclusions_of, to_dict  # (imports verdicts)
-
     requests = list(requests)
     current = verdicts_for(requests, policy)
     recorded = latest_recorded(r.id for r in requests)

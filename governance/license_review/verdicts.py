@@ -263,17 +263,26 @@ def on_scan_succeeded(scan: Scan, policy: LicensePolicy) -> None:
         store_for(request, policy)
 
 
+def license_reviewed_requests(*conditions) -> list[Request]:
+    """Every request of a kind that reviews licenses (matching `conditions`), with its kind's
+    fields and its scans, by id."""
+    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
+    if not reviewed:
+        return []
+    return list(db.session.scalars(
+        select(Request).where(Request.kind.in_([k.name for k in reviewed]), *conditions)
+        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
+                 selectinload(Request.scans))
+        .order_by(Request.id)))
+
+
 def refresh(policy: LicensePolicy) -> int:
     """Store every verdict the policy lacks: each license-reviewed request's latest
     successful scan in its context. Exactly the missing rows are computed; returns how many.
     Commits; a row another process stored first is left to it."""
-    reviewed = [k for k in kinds.registered().values() if k.reviews_license]
-    if not reviewed:
+    requests = license_reviewed_requests()
+    if not requests:
         return 0
-    requests = db.session.scalars(
-        select(Request).where(Request.kind.in_([k.name for k in reviewed]))
-        .options(selectin_polymorphic(Request, [k.model for k in reviewed]),
-                 selectinload(Request.scans))).all()
     have = set(db.session.execute(
         select(LicenseVerdict.scan_id, LicenseVerdict.context, LicenseVerdict.clearing_digest)
         .where(LicenseVerdict.policy_digest == policy.digest)).all())

@@ -6,6 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from governance.database import db
+from governance.license_review import clearing
+from governance.workflow import services as workflow
+from tests import factories as f
 from tests.browser.test_request_flow import sign_in
 from tests.license_review.helpers import request_with_summary
 from tests.license_review.test_clearing import HISTORY, TYPING_EXTENSIONS
@@ -53,3 +57,36 @@ def test_the_office_concludes_a_license_with_a_reason(page: Page, screenshot):
     expect(page.get_by_role("alert").first).to_contain_text("marked as not applying")
     expect(page.get_by_test_id("dismissals")).to_contain_text(HISTORY)
     screenshot("clearing-03-dismissed")
+
+
+def test_the_office_sees_an_approval_whose_verdict_got_worse_and_withdraws_a_conclusion(
+        page: Page, screenshot):
+    item, office = request_with_summary(TYPING_EXTENSIONS)
+    clearing.conclude(item.component, office, clearing.ConclusionInput(
+        "PSF-2.0", "license-history-text", "The Python license's history."))
+    f.maturity_review(item, office)
+    workflow.transition(item, office, "approve", reason="PSF-2.0 as concluded.")
+    db.session.commit()
+
+    sign_in(page, office.username)
+    page.goto(f"/adoption/{item.id}")
+    expect(page.get_by_test_id("still-holds")).to_be_visible()
+    form = page.get_by_test_id("withdraw-form")
+    page.get_by_test_id("conclusion-form").locator("summary").click()
+    form.get_by_label("Withdraw it (back to the declared license), because…").fill(
+        "Concluded on the wrong version.")
+    form.get_by_role("button", name="Withdraw").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Conclusion withdrawn")
+    current = page.get_by_test_id("current-verdict")
+    expect(current).to_contain_text("The verdict got worse since the decision.")
+    expect(current.get_by_test_id("verdict-today")).to_have_text("REVIEW")
+    expect(page.get_by_test_id("recorded-verdict")).to_be_visible()
+    screenshot("clearing-04-worse")
+
+    main = page.get_by_role("navigation", name="Main")
+    main.get_by_role("button", name="Rules").click()
+    main.get_by_role("link", name="Verdicts that changed").click()
+    row = page.get_by_test_id("changed-row").filter(has_text=item.title)
+    expect(row).to_contain_text("worse")
+    expect(row).to_contain_text("license clearing changed")
+    screenshot("clearing-05-changed-list")
