@@ -127,13 +127,9 @@ def _licenses(verdict, summary: dict, clearing: Clearing) -> dict:
     """Concluded, declared and the option taken, as the formats write them. Without the
     office's conclusion the declared license counts as concluded only when no detection
     disagrees with it; otherwise nothing was concluded (NOASSERTION)."""
-    if verdict.basis == "concluded":
-        concluded = verdict.expression_spdx or None
-    elif verdict.basis == "declared" and not verdict.findings:
-        concluded = verdict.expression_spdx or None
-    else:
-        concluded = None
-    return {"license_expression_spdx": concluded,
+    holds = verdict.basis == "concluded" or (verdict.basis == "declared"
+                                             and not verdict.findings)
+    return {"license_expression_spdx": (verdict.expression_spdx or None) if holds else None,
             "license_declared_spdx": summary.get("declared_license_expression_spdx")
             or summary.get("declared_license_expression") or None,
             "license_option_spdx": clearing.option if verdict.basis == "concluded" else None}
