@@ -79,7 +79,9 @@ def _run_plugins(document: dict):
     files = {r.path: r for r in codebase.walk() if r.is_file}
     expressions = {path: (r.detected_license_expression, r.detected_license_expression_spdx)
                    for path, r in files.items()}
-    detections = {path: _detections(r.license_detections) for path, r in files.items()}
+    # Read for the few files whose expression the package pass changed, not for every file.
+    def detections(path: str) -> list[dict]:
+        return _detections(files[path].license_detections)
     return codebase.attributes.summary, packages, expressions, detections
 
 
@@ -121,6 +123,11 @@ def manifest_license(package: dict) -> str | None:
     return own[0] if len(own) == 1 else " AND ".join(f"({e})" if " " in e else e for e in own)
 
 
+def _manifest_fields(package: dict) -> dict:
+    own = manifest_license(package)
+    return {"manifest_license_expression": own, "manifest_license_expression_spdx": to_spdx(own)}
+
+
 def _key_package(packages: list[dict]) -> dict | None:
     """The package the archive is: the one whose manifest sits highest in the tree."""
     def depth(package):
@@ -135,14 +142,14 @@ def summarize(payload: dict) -> dict:
     Returns the summary the app stores and `flask scan` prints."""
     files = payload["files"]
     summary, packages, expressions, detections = (_run_plugins(_scan_document(files)) if files
-                                                  else ({}, [], {}, {}))
+                                                  else ({}, [], {}, None))
     # Files whose expression the whole-package pass changed: path -> [keys, SPDX].
     changed, changed_detections = {}, {}
     for entry in files:
         after = expressions.get(entry["path"])
         if after and after[0] != entry.get("detected_license_expression"):
             changed[entry["path"]] = list(after)
-            changed_detections[entry["path"]] = detections.get(entry["path"]) or []
+            changed_detections[entry["path"]] = detections(entry["path"])
     # The declared license is what the primary manifest states; the license texts it points
     # at are findings beside it, never folded in (typing_extensions declares PSF-2.0, and
     # its LICENSE tells the Python license's history, GPL included).
@@ -189,8 +196,7 @@ def summarize(payload: dict) -> dict:
             "version": p.get("version"),
             "declared_license_expression": p.get("declared_license_expression"),
             "declared_license_expression_spdx": p.get("declared_license_expression_spdx"),
-            "manifest_license_expression": manifest_license(p),
-            "manifest_license_expression_spdx": to_spdx(manifest_license(p)),
+            **_manifest_fields(p),
             "homepage_url": p.get("homepage_url"), "datafile_paths": p.get("datafile_paths"),
         } for p in packages],
         "files": len(files),
