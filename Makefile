@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test lint setup setup-dev browser db demo bench fuzz clean
+.PHONY: run test lint setup setup-dev browser github-openapi db demo bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,13 +37,18 @@ run: demo
 browser:
 	@sh scripts/ensure-chromium.sh
 
+## make github-openapi: GitHub's REST API description (npm @octokit/openapi, pinned and checked)
+## for the tests' fake GitHub, kept in .cache/github-openapi/
+github-openapi: setup-dev
+	$(BIN)/python scripts/fetch_github_openapi.py
+
 ## make lint: ruff on the package and the tests; the import contracts (.importlinter: the rings)
 lint: setup-dev
 	$(BIN)/ruff check governance tests app.py
 	$(BIN)/lint-imports --no-cache
 
 ## make test: set up, lint, and run the whole suite (SQLite, or TEST_DATABASE_URL)
-test: lint browser
+test: lint browser github-openapi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make bench: our scan engine against `scancode -clpi` on real PyPI sdists (not part of make test;

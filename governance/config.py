@@ -115,6 +115,11 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "FETCH_PUBLIC_ONLY": _bool_env("FETCH_PUBLIC_ONLY", True),
         "PYPI_URL": os.environ.get("PYPI_URL", "https://pypi.org"),
         "NPM_REGISTRY_URL": os.environ.get("NPM_REGISTRY_URL", "https://registry.npmjs.org"),
+        # GitHub organization requests: approvals make their calls here (GitHub Enterprise
+        # Server: https://HOST/api/v3). Without a token the app runs them as a dry run.
+        "GITHUB_API_URL": os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        "GITHUB_TOKEN": os.environ.get("GITHUB_TOKEN", ""),
+        "GITHUB_TIMEOUT": _int_env("GITHUB_TIMEOUT", 30),
         # SPDX documents get a unique namespace under this URI (SPDX 2.3 §6.5): use one the
         # company controls.
         "SPDX_NAMESPACE_BASE": os.environ.get("SPDX_NAMESPACE_BASE",

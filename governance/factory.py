@@ -19,6 +19,7 @@ from governance import (
     api,
     auth,
     cli,
+    github_requests,
     jobs,
     license_review,
     models,  # noqa: F401 - every table on the metadata, for Alembic too
@@ -33,6 +34,7 @@ from governance.auth.views import bp as auth_bp
 from governance.auth.views import limit_sign_in
 from governance.config import build_config, default_instance_path
 from governance.extensions import bootstrap, csrf, db, login_manager, migrate
+from governance.github_requests.views import bp as github_bp
 from governance.inventory.import_views import bp as sbom_imports_bp
 from governance.inventory.views import bp as inventory_bp
 from governance.license_review.clearing_views import bp as clearing_bp
@@ -46,7 +48,8 @@ from governance.web.helpers import IdConverter
 from governance.workflow.views import bp as workflow_bp
 
 BLUEPRINTS = (pages_bp, audit_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, scans_bp,
-              policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp, sbom_imports_bp)
+              policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp, sbom_imports_bp,
+              github_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -83,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     workflow.init_app(app)
     adoption.init_app(app)
+    github_requests.init_app(app)
     license_review.init_app(app)
     scans.init_app(app)
     jobs.init_app(app)

@@ -3,6 +3,12 @@ from governance.adoption.models import AdoptionRequest  # noqa: F401
 from governance.audit.models import AuditEvent  # noqa: F401
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User  # noqa: F401
 from governance.components.models import Component, Product  # noqa: F401
+from governance.github_requests.models import (  # noqa: F401
+    CheckWaiver,
+    CodeCheckRun,
+    GitHubRequest,
+    ProvisioningCall,
+)
 from governance.inventory.models import SbomImport  # noqa: F401
 from governance.license_review.models import (  # noqa: F401
     DetectionDismissal,

@@ -11,9 +11,12 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from governance.licensing.expressions import categories as license_categories
+from governance.licensing.expressions import lookup as lookup_license
 from governance.licensing.policy import LicensePolicy, load_policy
 from governance.rules.clearing import ClearingRules, load_clearing
 from governance.rules.gate_scope import GateScope, load_gate_scope
+from governance.rules.github import GitHubPolicy, load_github_policy
 from governance.rules.maturity import MaturityCriteria, load_maturity
 from governance.rules.request_rules import RequestRules, load_request_rules
 
@@ -27,6 +30,7 @@ class LoadedPolicies:
     maturity: MaturityCriteria
     clearing: ClearingRules  # reason codes; where approvals need a maturity review
     gate_scope: GateScope  # what the CI gate leaves out
+    github: GitHubPolicy  # governed orgs, outbound licenses, checks on code to publish
 
 
 def load(policies_dir: Path | str) -> LoadedPolicies:
@@ -38,7 +42,14 @@ def load(policies_dir: Path | str) -> LoadedPolicies:
         maturity=load_maturity(Path(policies_dir) / "maturity.yaml"),
         clearing=load_clearing(Path(policies_dir) / "clearing.yaml", kinds=list(rules.questions),
                                contexts=[c.id for c in rules.contexts]),
-        gate_scope=load_gate_scope(Path(policies_dir) / "gate.yaml"))
+        gate_scope=load_gate_scope(Path(policies_dir) / "gate.yaml"),
+        github=load_github_policy(Path(policies_dir) / "github.yaml",
+                                  categories=license_categories(), is_spdx_id=_is_spdx_id))
+
+
+def _is_spdx_id(name: str) -> bool:
+    found = lookup_license(name)
+    return found.known and not found.is_exception and found.spdx.lower() == name.lower()
 
 
 def init_app(app: Flask) -> None:
@@ -71,3 +82,7 @@ def clearing_rules() -> ClearingRules:
 
 def gate_scope() -> GateScope:
     return loaded().gate_scope
+
+
+def github_policy() -> GitHubPolicy:
+    return loaded().github

@@ -145,6 +145,20 @@ def scan_pool(tmp_path_factory):
 
 
 @pytest.fixture
+def held_tasks(app):
+    """Background tasks (governance.background) asked for after a commit are kept in this
+    list instead of going to the job backend: for tests that run them by hand, or that must
+    not have them run at all. (Flows that run them use the real runner: `embedded`.)"""
+    from governance import background
+
+    asked: list[tuple[str, int]] = []
+    original = app.extensions[background.BACKEND]
+    app.extensions[background.BACKEND] = lambda name, object_id: asked.append((name, object_id))
+    yield asked
+    app.extensions[background.BACKEND] = original
+
+
+@pytest.fixture
 def embedded(app, monkeypatch):
     """The test starts the app's runner (by enqueue or runner_for); it is stopped after, with
     its thread and scan workers, so the next runner_for(app) is a fresh start."""

@@ -101,6 +101,31 @@ def review_and_decide(item, office: User, state: State) -> None:
         workflow.transition(item, office, "request_changes", reason="More detail.")
 
 
+def github_request_in(state: State, requester: User, team_: Team, office: User | None = None,
+                      **overrides):
+    """A GitHub request (join_org unless `kind` says otherwise) brought to `state`."""
+    from datetime import date, timedelta
+
+    from governance.github_requests import services as github
+
+    values = dict(kind="join_org", team_id=team_.id, org="example-corp",
+                  username=f"gh-user-{next(_counter)}", justification="Joins the team.")
+    if overrides.get("kind") == "outside_collaborator":
+        values.update(repository="rate-limiter", permission="push",
+                      access_expires_on=date.today() + timedelta(days=30))
+    values.update(overrides)
+    item = github.create(requester, github.GitHubInput(**values), policies.github_policy())
+    if state == State.DRAFT:
+        db.session.commit()
+        return item
+    workflow.transition(item, requester, "submit")
+    if state != State.SUBMITTED:
+        review_and_decide(item, office, state)
+    db.session.commit()
+    assert item.state == state
+    return item
+
+
 def login(client, username: str, password: str = PASSWORD):
     response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.data[:500]

@@ -17,7 +17,7 @@ from governance.auth import permissions as may
 from governance.auth.models import Team, User
 from governance.components import services as components
 from governance.components.models import Component, Product
-from governance.database import db, get_by_id, utcnow
+from governance.database import db, get_by_id
 from governance.errors import IllegalTransition, ValidationFailed
 from governance.exports import is_exportable_url
 from governance.license_review import verdicts
@@ -191,17 +191,9 @@ def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: Re
             f"A request that is {request.state.label.lower()} can no longer be edited.")
     before = request.snapshot()
     _apply(request, actor, data, rules)
-    after = request.snapshot()
-    changed = {k for k in after if after[k] != before.get(k)}
-    if changed:
-        # Only the alternatives may have changed, which leaves the row itself clean: touch it
-        # so the version check and bump still happen.
-        request.updated_at = utcnow()
-        audit.record(actor, "request", request.id, "edited",
-                     summary=f"Edited {', '.join(sorted(changed))}",
-                     before={k: before.get(k) for k in sorted(changed)},
-                     after={k: after[k] for k in sorted(changed)})
-    workflow.flush_or_stale(request)
+    # (Only the alternatives may have changed, which leaves the row itself clean: record_edit
+    # touches it so the version check and bump still happen.)
+    changed = workflow.record_edit(request, actor, before)
     if "usage_context" in changed:
         # The scan's verdict for the new context is stored now, not when a page asks.
         verdicts.store_for(request, policies.license_policy())

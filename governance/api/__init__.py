@@ -41,7 +41,9 @@ def init_app(app: Flask, api: Api, limiter: Limiter) -> None:
                        "description": "A personal API token, created on the API tokens page."})
     api.spec.options["security"] = [{"bearerAuth": []}]
     with app.app_context():
-        own = [k.api_blueprint for k in kinds.registered().values() if k.api_blueprint]
+        # (kinds may share one blueprint: the four GitHub request kinds do)
+        own = list(dict.fromkeys(k.api_blueprint for k in kinds.registered().values()
+                                 if k.api_blueprint))
     blueprints = [*own, *SHARED]
     for blp in blueprints:
         csrf.exempt(blp)  # token-authenticated, no cookies: CSRF does not apply

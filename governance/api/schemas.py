@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from governance.web.api_kit import InputSchema
-from governance.workflow.schemas import UserRefSchema
+from governance.workflow.schemas import TransitionSchema, UserRefSchema  # noqa: F401 - one home
 
 
 class UserSchema(Schema):
@@ -13,17 +13,6 @@ class UserSchema(Schema):
     full_name = fields.Str()
     role = fields.Function(lambda u: u.role.value)
     teams = fields.Function(lambda u: [{"id": t.id, "name": t.name} for t in u.teams])
-
-
-class TransitionSchema(InputSchema):
-    version = fields.Int(required=True)
-    reason = fields.Str(load_default="", validate=validate.Length(max=20000))
-    conditions = fields.Str(load_default="", validate=validate.Length(max=20000))
-    expires_on = fields.Date(load_default=None, allow_none=True)
-    without_scan_reason = fields.Str(
-        load_default="", validate=validate.Length(max=5000),
-        metadata={"description": "An approval with no finished scan and license verdict is "
-                                 "refused (409) unless the office says why here."})
 
 
 class CommentInputSchema(InputSchema):

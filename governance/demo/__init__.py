@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import secrets
 
-from governance import policies
+from flask import current_app
+
+from governance import background, policies
 from governance.auth import services as auth
 from governance.database import db
 from governance.inventory import services as inventory
@@ -48,8 +50,11 @@ def load() -> dict[str, tuple[str, str]]:
                                              rules=rules)
                 for name, team, context, text in PRODUCTS}
 
-    for kind in kinds.registered().values():
-        if kind.load_demo is not None:
-            kind.load_demo(users, teams, products)
-    db.session.commit()
+    # This process ends when the demo is loaded: the tasks its approvals ask for (GitHub
+    # provisioning) wait for the serving app's runner, which finds them.
+    with background.deferred(current_app._get_current_object()):
+        for kind in kinds.registered().values():
+            if kind.load_demo is not None:
+                kind.load_demo(users, teams, products)
+        db.session.commit()
     return passwords

@@ -14,6 +14,7 @@ from celery import Celery, Task, shared_task
 from celery.signals import worker_ready
 from flask import Flask
 
+from governance import background
 from governance.database import db
 from governance.jobs.housekeeping import lapse_waivers
 from governance.scanning.workers import ScanWorkerPool
@@ -94,11 +95,23 @@ def fetch_source_task(scan_id: int) -> None:
         run_scan_task.delay(scan_id)
 
 
+@shared_task(name="governance.run_task")
+def run_task(name: str, object_id: int) -> None:
+    """The other background tasks (governance.background), on the scan workers' queue."""
+    background.run(name, object_id)
+
+
+def dispatch_task(name: str, object_id: int) -> None:
+    run_task.delay(name, object_id)
+
+
 @shared_task(name="governance.recover_scans")
 def recover_scans_task() -> list[int]:
     ids = services.scans_to_run(scan_config())
     for scan_id in ids:
         dispatch(scan_id)
+    for name, object_id in background.waiting():
+        dispatch_task(name, object_id)
     return ids
 
 

@@ -4,8 +4,10 @@
   processes, started on the first scan and kept for the next;
 - FETCH_WORKERS fetch threads download the sources of purl and URL scans, and hand each back
   to the scan queue once its archive is stored: a slow or trickling server holds up no scan;
-- a housekeeping thread re-queues stale scans every minute (a scan whose process died is
-  picked up again when the app comes back) and lapses expired waivers (jobs.housekeeping).
+- one task thread runs the other background tasks (governance.background), in order;
+- a housekeeping thread re-queues stale scans and waiting tasks every minute (a scan whose
+  process died is picked up again when the app comes back) and lapses expired waivers
+  (jobs.housekeeping).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import logging
 import queue
 import threading
 
+from governance import background
 from governance.database import db
 from governance.jobs.housekeeping import lapse_waivers
 from governance.scanning.workers import ScanWorkerPool
@@ -30,6 +33,8 @@ class EmbeddedRunner:
         self.app = app
         self.queue: queue.Queue[int | None] = queue.Queue()
         self.fetch_queue: queue.Queue[int | None] = queue.Queue()
+        self.task_queue: queue.Queue[tuple[str, int] | None] = queue.Queue()
+        self._waiting_tasks: set[tuple[str, int]] = set()
         self.pool = None
         self.stopping = threading.Event()
         # (for the scan thread?, id) of the scans waiting in either queue
@@ -41,9 +46,11 @@ class EmbeddedRunner:
         self.fetchers = [threading.Thread(target=self._fetch_loop, name=f"scan-fetch-{n}",
                                           daemon=True)
                          for n in range(max(1, app.config["FETCH_WORKERS"]))]
+        self.tasker = threading.Thread(target=self._task_loop, name="task-runner",
+                                       daemon=True)
         self.housekeeper = threading.Thread(target=self._housekeeping_loop,
                                             name="scan-housekeeping", daemon=True)
-        for thread in (self.thread, *self.fetchers, self.housekeeper):
+        for thread in (self.thread, self.tasker, *self.fetchers, self.housekeeper):
             thread.start()
 
     def submit(self, scan_id: int) -> None:
@@ -53,6 +60,13 @@ class EmbeddedRunner:
             self._put(self.fetch_queue, scan_id)
         else:
             self._put(self.queue, scan_id)
+
+    def submit_task(self, name: str, object_id: int) -> None:
+        with self._waiting_lock:
+            if (name, object_id) in self._waiting_tasks:
+                return
+            self._waiting_tasks.add((name, object_id))
+        self.task_queue.put((name, object_id))
 
     def _put(self, target: queue.Queue, scan_id: int) -> None:
         with self._waiting_lock:
@@ -71,11 +85,13 @@ class EmbeddedRunner:
         is left to its deadline: its scan is found stale and fetched again."""
         self.stopping.set()
         self.queue.put(None)  # wakes the threads at once
+        self.task_queue.put(None)
         for _ in self.fetchers:
             self.fetch_queue.put(None)
         self.thread.join(timeout)
         if self.thread.is_alive():
             raise TimeoutError(f"The scan runner was still busy after {timeout:.0f} s.")
+        self.tasker.join(timeout)
         self.housekeeper.join(timeout)
         if self.pool is not None:
             self.pool.close()
@@ -111,6 +127,8 @@ class EmbeddedRunner:
             for scan_id in self._in_app(lambda: services.scans_to_run(scan_config()),
                                         "scan recovery") or ():
                 self.submit(scan_id)
+            for name, object_id in self._in_app(background.waiting, "task recovery") or ():
+                self.submit_task(name, object_id)
             self._in_app(lapse_waivers, "lapsing expired waivers")
             self.stopping.wait(RECOVERY_INTERVAL)
 
@@ -128,6 +146,15 @@ class EmbeddedRunner:
             self._in_app(lambda: services.run_scan(scan_id, scan_config(),
                                                    self._pool(scan_config())),
                          f"scan {scan_id}", lambda: services.fail_unexpectedly(scan_id))
+
+    def _task_loop(self) -> None:
+        while not self.stopping.is_set():
+            entry = self.task_queue.get()
+            if entry is None or self.stopping.is_set():
+                return
+            with self._waiting_lock:
+                self._waiting_tasks.discard(entry)
+            self._in_app(lambda: background.run(*entry), f"task {entry[0]} {entry[1]}")
 
     def _fetch_loop(self) -> None:
         for scan_id in self._each(self.fetch_queue):

@@ -2,9 +2,10 @@
 schema (RequestKind.api_schema) extends it with its fields."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from governance.states import State
+from governance.web.api_kit import InputSchema
 
 
 class UserRefSchema(Schema):
@@ -40,3 +41,14 @@ class RequestSchema(Schema):
     updated_at = fields.DateTime()
     # Set by the view for the calling user: the steps they may take now.
     allowed_transitions = fields.Function(lambda r: getattr(r, "allowed_steps", []))
+
+
+class TransitionSchema(InputSchema):
+    version = fields.Int(required=True)
+    reason = fields.Str(load_default="", validate=validate.Length(max=20000))
+    conditions = fields.Str(load_default="", validate=validate.Length(max=20000))
+    expires_on = fields.Date(load_default=None, allow_none=True)
+    without_scan_reason = fields.Str(
+        load_default="", validate=validate.Length(max=5000),
+        metadata={"description": "An approval with no finished scan and license verdict is "
+                                 "refused (409) unless the office says why here."})

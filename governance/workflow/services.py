@@ -148,6 +148,22 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     return request
 
 
+def record_edit(request: Request, actor: User, before: dict) -> set[str]:
+    """After a kind applied an edit: the fields that changed since `before` (a snapshot) go
+    into one audit event, the version is bumped even when only a relationship changed, and
+    the flush detects a concurrent edit. Returns the names of the changed fields."""
+    after = request.snapshot()
+    changed = {k for k in after if after[k] != before.get(k)}
+    if changed:
+        request.updated_at = utcnow()
+        audit.record(actor, "request", request.id, "edited",
+                     summary=f"Edited {', '.join(sorted(changed))}",
+                     before={k: before.get(k) for k in sorted(changed)},
+                     after={k: after[k] for k in sorted(changed)})
+    flush_or_stale(request)
+    return changed
+
+
 def reopen(request: Request, *, reason: str) -> Request:
     """The app's own step: an approval whose ground lapsed (a waiver expired) goes back to
     the office's review. Recorded in the audit trail with no person as actor."""

@@ -96,6 +96,18 @@ def _maturity_post(case: Case, role: str) -> int:
     return 422
 
 
+def _api_github_waive(case: Case, role: str) -> int:
+    # The office may waive while the request is in the queue, where the probe's item is not
+    # in any checklist (404); once approved, nothing is waived any more (409).
+    if role != OFFICE:
+        return 403
+    return 409 if "approved" in case.labels else 404
+
+
+def _api_github_retry(case: Case, role: str) -> int:
+    return 409 if role == OFFICE else 403  # nothing failed to retry (or a stale version)
+
+
 def _scan_file(case: Case, role: str) -> int:
     return 200 if "submitted" in case.labels else 404  # the file belongs to that scan
 
@@ -179,6 +191,25 @@ EXPECTED: dict[str, Expect] = {
     "sbom_imports.upload": Expect(LOGIN, {"POST": 302}, {(OTHER_ENGINEER, "POST"): 403}),
     "sbom_imports.show": Expect(LOGIN, {"GET": 200}, {(OTHER_ENGINEER, "GET"): 403}),
     "sbom_imports.drafts": Expect(LOGIN, {"POST": 302}),  # nothing ticked: back
+    "github.index": Expect(LOGIN, {"GET": 200}),
+    "github.new": Expect(LOGIN, {"GET": 200, "POST": 200}),  # no kind: the kinds to choose
+    "github.detail": Expect(LOGIN, {"GET": 200}),
+    "github.status": Expect(LOGIN, {"GET": 200}),
+    "github.edit": Expect(LOGIN, {"GET": _web_edit, "POST": _web_edit}),
+    # Empty forms (no archive, no reason) and refusals go back to the request with a message.
+    "github.upload": Expect(LOGIN, {"POST": 302}),
+    "github.waive": Expect(LOGIN, {"POST": 302}),
+    "github.withdraw_waiver": Expect(LOGIN, {"POST": 302}),
+    "github.retry": Expect(LOGIN, {"POST": 302}),
+    "api_github.list_requests": Expect(API, {"GET": 200}),
+    "api_github.create_request": Expect(API, {"POST": 422}),
+    "api_github.get_request": Expect(API, {"GET": 200}),
+    "api_github.update_request": Expect(API, {"PATCH": _api_update}),
+    "api_github.upload_code": Expect(API, {"POST": 422}),  # no archive
+    "api_github.fire_transition": Expect(API, {"POST": _api_transition}),
+    "api_github.waive_check": Expect(API, {"POST": _api_github_waive}),
+    "api_github.withdraw_waiver": Expect(API, {"DELETE": 404}),  # only missing ids exist
+    "api_github.retry_provisioning": Expect(API, {"POST": _api_github_retry}),
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),
@@ -191,6 +222,14 @@ API_PROBES = {
                                               "linking": "dynamic", "version": 0},
     "api_requests.add_comment": lambda w: {"body": "From the route grid."},
     "api_requests.fire_transition": lambda w: {"version": 0},
+    "api_github.update_request": lambda w: {"kind": "join_org", "team": w.team_a.id,
+                                            "org": "example-corp", "username": "someone",
+                                            "version": 0},
+    "api_github.fire_transition": lambda w: {"version": 0},
+    "api_github.waive_check": lambda w: {"rule": "secrets.detected", "path": "a.py",
+                                         "reason": "Route grid."},
+    "api_github.retry_provisioning": lambda w: {"version": 0},
+    "api_github.withdraw_waiver": lambda w: {"reason": "Route grid."},
     "api_clearing.put_conclusion": lambda w: {"expression": "MIT", "reason": "Route grid.",
                                               "reason_code": "no-such-code"},
     "api_clearing.delete_conclusion": lambda w: {"reason": "Route grid."},

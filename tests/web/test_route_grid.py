@@ -62,7 +62,7 @@ from tests.web.route_grid_spec import (
 
 
 @pytest.fixture
-def world():
+def world(held_tasks):
     team_a, team_b = f.team("Team A"), f.team("Team B")
     users = {
         ENGINEER: f.user(Role.ENGINEER, teams=[team_a]),
@@ -81,6 +81,12 @@ def world():
         in_review=f.request_in(State.IN_REVIEW, engineer, team_a, reviewer),
         decided=f.request_in(State.APPROVED, engineer, team_a, reviewer),
         foreign=f.request_in(State.SUBMITTED, users[OTHER_ENGINEER], team_b),
+        # the same four for the GitHub request pages and API
+        github={"draft": f.github_request_in(State.DRAFT, engineer, team_a),
+                "submitted": f.github_request_in(State.SUBMITTED, engineer, team_a),
+                "approved": f.github_request_in(State.APPROVED, engineer, team_a, reviewer),
+                "team B's": f.github_request_in(State.SUBMITTED, users[OTHER_ENGINEER],
+                                                team_b)},
         # someone else's token, for every role of the grid
         victim_token=auth.create_token(users[TEAMMATE], "teammate's CI")[0],
         own_tokens={}, secrets={},
@@ -140,6 +146,9 @@ VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 
 def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     """(label, value) to try for one URL variable."""
+    if variable == "request_id" and endpoint.startswith(("github.", "api_github.")):
+        return [*((label, item.id) for label, item in w.github.items()),
+                ("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "request_id":
         return [("draft", w.draft.id), ("submitted", w.submitted.id),
                 ("approved", w.decided.id), ("team B's", w.foreign.id),
@@ -164,7 +173,7 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     if variable == "component_id":
         return [("a component", w.submitted.component_id), ("missing", MISSING),
                 ("too large", TOO_LARGE)]
-    if variable == "dismissal_id":
+    if variable in ("dismissal_id", "waiver_id"):
         return [("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "file_id":
         return [("file of the submitted request's scan", w.scan_file.id)]
