@@ -7,11 +7,17 @@ from dataclasses import dataclass
 
 import httpx
 from githubkit import GitHub
-from githubkit.exception import GitHubException, RequestFailed
+from githubkit.exception import GitHubException, RequestError, RequestFailed
+from pydantic import ValidationError
 
 from governance.github_api.plan import Call
 
 DEFAULT_API_URL = "https://api.github.com"
+
+
+def is_enterprise_server(base_url: str) -> bool:
+    """Any API but github.com's own is a GitHub Enterprise Server (https://HOST/api/v3)."""
+    return base_url.rstrip("/") != DEFAULT_API_URL
 
 
 class GitHubCallFailed(Exception):
@@ -59,8 +65,11 @@ def _reason(exc: Exception) -> tuple[int | None, str]:
             message = ""
         return response.status_code, (f"GitHub answered {response.status_code}"
                                       + (f": {message}" if message else "."))
-    if isinstance(exc, httpx.HTTPError):
-        return None, f"GitHub could not be reached ({type(exc).__name__}: {exc})."
+    if isinstance(exc, (httpx.HTTPError, RequestError)):
+        return None, f"GitHub could not be reached ({exc})."
+    if isinstance(exc, ValidationError):
+        # githubkit checks the body against the same description before sending it.
+        return None, f"The call's body is not what GitHub takes ({exc.error_count()} errors)."
     return None, f"The call failed ({type(exc).__name__}: {exc})."
 
 
@@ -78,7 +87,7 @@ class GitHubClient:
             raise GitHubCallFailed(None, f"No client for the operation {call.operation}.")
         try:
             response = operation(call.params, call.body)
-        except (GitHubException, httpx.HTTPError) as exc:
+        except (GitHubException, httpx.HTTPError, ValidationError) as exc:
             raise GitHubCallFailed(*_reason(exc)) from exc
         return Result(response.status_code)
 

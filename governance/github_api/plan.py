@@ -59,6 +59,8 @@ class Spec:
     username: str = ""  # join_org, outside_collaborator
     permission: str = "pull"  # outside_collaborator
     role: str = "member"  # join_org
+    # GitHub Enterprise Server (3.19) has no private vulnerability reporting endpoint.
+    enterprise_server: bool = False
 
 
 def plan(spec: Spec) -> list[Call]:
@@ -87,7 +89,8 @@ def plan(spec: Spec) -> list[Call]:
                               f"{repo_path}/collaborators/{login}",
                               {"owner": org, "repo": repo, "username": login},
                               {"permission": "maintain"}, f"Invite {login} as a maintainer"))
-        if spec.kind == "make_public" or spec.visibility == "public":
+        public = spec.kind == "make_public" or spec.visibility == "public"
+        if public and not spec.enterprise_server:
             calls.append(Call("private_vulnerability_reporting",
                               "repos/enable-private-vulnerability-reporting", "PUT",
                               f"{repo_path}/private-vulnerability-reporting",

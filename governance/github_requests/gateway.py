@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask import current_app
 
-from governance.github_api.client import GitHubCallFailed, GitHubClient
+from governance.github_api.client import GitHubCallFailed, GitHubClient, is_enterprise_server
 
 
 def dry_run() -> bool:
     return not current_app.config.get("GITHUB_TOKEN")
+
+
+def enterprise_server() -> bool:
+    return is_enterprise_server(current_app.config["GITHUB_API_URL"])
 
 
 def client() -> GitHubClient | None:

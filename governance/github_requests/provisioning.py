@@ -30,7 +30,8 @@ def spec_of(request: GitHubRequest) -> Spec:
                 github_teams=tuple((t["slug"], t["permission"])
                                    for t in request.github_teams or ()),
                 maintainers=tuple(request.maintainers or ()), username=request.username,
-                permission=request.permission or "pull")
+                permission=request.permission or "pull",
+                enterprise_server=gateway.enterprise_server())
 
 
 def plan_for(request: GitHubRequest) -> list[Call]:
