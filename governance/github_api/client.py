@@ -4,6 +4,7 @@ records each call's result and a retry resumes after the last call that succeede
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from githubkit import GitHub
@@ -16,8 +17,9 @@ DEFAULT_API_URL = "https://api.github.com"
 
 
 def is_enterprise_server(base_url: str) -> bool:
-    """Any API but github.com's own is a GitHub Enterprise Server (https://HOST/api/v3)."""
-    return base_url.rstrip("/") != DEFAULT_API_URL
+    """GitHub Enterprise Server serves its REST API under /api/v3 (https://HOST/api/v3);
+    github.com (and GHE.com's api.SUBDOMAIN.ghe.com) at the root."""
+    return urlsplit(base_url).path.rstrip("/").endswith("/api/v3")
 
 
 class GitHubCallFailed(Exception):

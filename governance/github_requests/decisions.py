@@ -15,15 +15,31 @@ BLOCKING = frozenset({CHECKS, MATURITY_REVIEW})
 MAX_NAMED = 10
 
 
-def takes_fast_path(request: GitHubRequest) -> bool:
+def why_no_fast_path(request: GitHubRequest) -> list[str]:
+    """What keeps a publication off the fast path (empty: it takes it)."""
     policy = policies.github_policy()
-    if not (policy.fast_path and request.ships_code) or request.telemetry or request.cryptography:
-        return False
+    if not request.ships_code:
+        return ["only publications take it"]
+    if not policy.fast_path:
+        return ["the office reviews every publication in full (policies/github.yaml)"]
+    reasons = []
     if policy.needs_legal_review(request.license or ""):
-        return False
+        reasons.append(f"{request.license or 'no license'} needs legal review")
+    if request.telemetry:
+        reasons.append("it sends telemetry")
+    if request.cryptography:
+        reasons.append("it contains cryptography")
     state, _ = checks.checks_state(request)
     items = checks.checklist(request)
-    return state == "done" and bool(items) and all_pass(items)
+    if state != "done" or not items:
+        reasons.append("its code is not checked yet")
+    elif not all_pass(items):
+        reasons.append("not every check passes")
+    return reasons
+
+
+def takes_fast_path(request: GitHubRequest) -> bool:
+    return not why_no_fast_path(request)
 
 
 def needs_maturity_review(request: GitHubRequest) -> bool:

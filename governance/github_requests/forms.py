@@ -54,8 +54,10 @@ class GitHubRequestForm(FlaskForm):
     license = StringField("Outbound license (SPDX id)", validators=[Optional(), Length(max=100)],
                           description="The license the code is published under; the office "
                                       "allows some without legal review.")
-    visibility = SelectField("Visibility", choices=choices((v, v.capitalize())
-                                                            for v in VISIBILITIES))
+    # Every select has a default: a kind's form leaves out the fields of the other kinds, and
+    # a field left out must still be valid.
+    visibility = SelectField("Visibility", default="public",
+                             choices=choices((v, v.capitalize()) for v in VISIBILITIES))
     github_teams = TextAreaField("GitHub teams and their permission",
                                  validators=[Optional(), Length(max=4000)],
                                  description="One per line: team-slug permission (pull, triage, "
@@ -67,8 +69,9 @@ class GitHubRequestForm(FlaskForm):
     security_contact = StringField("Security contact", validators=[Optional(), Length(max=200)],
                                    description="An e-mail address or URL for vulnerability "
                                                "reports.")
-    contributor_terms = SelectField("Contributor terms", choices=choices(TERMS))
-    team_wrote_all = SelectField("Did your team write all of this code?", choices=choices(YES_NO))
+    contributor_terms = SelectField("Contributor terms", default="", choices=choices(TERMS))
+    team_wrote_all = SelectField("Did your team write all of this code?", default="",
+                                 choices=choices(YES_NO))
     other_code = TextAreaField("What else is in it, and where does it come from?",
                                validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
     telemetry = BooleanField("It sends telemetry (usage data leaves the user's machine)")
@@ -77,7 +80,7 @@ class GitHubRequestForm(FlaskForm):
                                                                         Length(max=2000)],
                                 description="e.g. on PyPI or npm; separated by spaces or commas.")
     username = StringField("GitHub login of the person", validators=[Optional(), Length(max=100)])
-    permission = SelectField("Permission", choices=choices(PERMISSION_CHOICES))
+    permission = SelectField("Permission", default="pull", choices=choices(PERMISSION_CHOICES))
     access_expires_on = DateField("Access ends on", validators=[Optional()],
                                   description="Re-certified by the office when it passes.")
     justification = TextAreaField("Business justification",

@@ -28,6 +28,7 @@ from governance.workflow import services as workflow
 from governance.workflow.views import workflow_panel_context
 
 bp = Blueprint("github", __name__, url_prefix="/github-requests")
+OUTCOME_ORDER = ("fail", "warn", "waived", "pass")
 
 KIND_HELP = {
     "publish_repository": "A new repository in the company's GitHub organization, with its "
@@ -107,7 +108,8 @@ def new():
 
 def render_detail(item: GitHubRequest, waiver_form=None, upload_form=None, **panel) -> str:
     state, error = checks.checks_state(item)
-    items = checks.checklist(item)
+    # What needs a look first: failing, then warnings, waived, passing (stable within each).
+    items = sorted(checks.checklist(item), key=lambda i: OUTCOME_ORDER.index(i.outcome))
     may_waive = may.office_work(current_user, item) and item.state in QUEUE_STATES
     return render_template(
         "github/detail.html", item=item, checks_state=state, checks_error=error,
@@ -116,8 +118,7 @@ def render_detail(item: GitHubRequest, waiver_form=None, upload_form=None, **pan
                 for o in ("pass", "warn", "fail", "waived")},
         plan=provisioning.plan_for(item), dry_run=gateway.dry_run(),
         fast_path=decisions.takes_fast_path(item),
-        legal_review=bool(item.license)
-        and policies.github_policy().needs_legal_review(item.license),
+        no_fast_path=decisions.why_no_fast_path(item),
         needs_maturity=decisions.needs_maturity_review(item),
         maturity=maturity_card_context(item),
         upload_form=upload_form or (CodeUploadForm(formdata=None)

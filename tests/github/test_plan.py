@@ -56,6 +56,7 @@ def test_enterprise_server_gets_no_call_it_does_not_have():
     spec = SPECS["publish_repository"]
     assert is_enterprise_server("https://github.example.com/api/v3")
     assert not is_enterprise_server("https://api.github.com/")
+    assert not is_enterprise_server("http://127.0.0.1:8080")
     keys = [c.key for c in plan(replace(spec, enterprise_server=True))]
     assert "private_vulnerability_reporting" not in keys and "create_repository" in keys
 
