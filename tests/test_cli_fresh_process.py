@@ -50,6 +50,9 @@ COMMANDS = [
     (["audit", "verify"], 0, "intact"),
     (["clearing", "changed"], 0, "Every decided request's verdict holds as decided."),
     (["clearing", "show", "pkg:pypi/never-requested@1.0"], 1, "No request or SBOM names"),
+    (["github", "list"], 0, "No GitHub requests."),
+    (["github", "provision"], 0, "No provisioning waits."),
+    (["github", "recertify"], 0, "0 outside collaborator(s)"),
 ]
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from governance import policies
 from governance.code_checks.checklist import all_pass
-from governance.github_requests import checks
+from governance.github_requests import checks, recertification
 from governance.github_requests.models import GitHubRequest
 from governance.maturity_review import services as maturity_review
 
-CHECKS, MATURITY_REVIEW = "checks", "maturity_review"
-BLOCKING = frozenset({CHECKS, MATURITY_REVIEW})
+CHECKS, MATURITY_REVIEW, ACCESS_DATE = "checks", "maturity_review", "access_expires_on"
+BLOCKING = frozenset({CHECKS, MATURITY_REVIEW, ACCESS_DATE})
 MAX_NAMED = 10
 
 
@@ -66,7 +66,7 @@ def _checks_message(request: GitHubRequest) -> str | None:
 def check_decision(request: GitHubRequest, step, inputs: dict) -> dict[str, str]:
     if not step.approves:
         return {}
-    errors = {}
+    errors = recertification.check_access_date(request, step)
     if request.ships_code:
         message = _checks_message(request)
         if message:

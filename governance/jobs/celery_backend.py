@@ -16,7 +16,7 @@ from flask import Flask
 
 from governance import background
 from governance.database import db
-from governance.jobs.housekeeping import lapse_waivers
+from governance.jobs.housekeeping import lapse_waivers, recertify_collaborators
 from governance.scanning.workers import ScanWorkerPool
 from governance.scans import services
 from governance.scans.queue import scan_config
@@ -47,7 +47,9 @@ def celery_init_app(app: Flask) -> Celery:
         # `celery -A governance.jobs.worker beat` runs these; without beat, use
         # `flask waivers lapse` from cron.
         beat_schedule={"lapse-waivers": {"task": "governance.lapse_waivers",
-                                         "schedule": 3600.0}},
+                                         "schedule": 3600.0},
+                       "recertify-collaborators": {"task": "governance.recertify_collaborators",
+                                                   "schedule": 3600.0}},
     )
     celery.set_default()
     app.extensions["celery"] = celery
@@ -123,3 +125,8 @@ def _recover_on_start(sender=None, **kwargs) -> None:
 @shared_task(name="governance.lapse_waivers")
 def lapse_waivers_task() -> int:
     return lapse_waivers()
+
+
+@shared_task(name="governance.recertify_collaborators")
+def recertify_collaborators_task() -> int:
+    return recertify_collaborators()

@@ -17,7 +17,7 @@ import threading
 
 from governance import background
 from governance.database import db
-from governance.jobs.housekeeping import lapse_waivers
+from governance.jobs.housekeeping import lapse_waivers, recertify_collaborators
 from governance.scanning.workers import ScanWorkerPool
 from governance.scans import services
 from governance.scans.queue import scan_config
@@ -130,6 +130,7 @@ class EmbeddedRunner:
             for name, object_id in self._in_app(background.waiting, "task recovery") or ():
                 self.submit_task(name, object_id)
             self._in_app(lapse_waivers, "lapsing expired waivers")
+            self._in_app(recertify_collaborators, "re-certifying outside collaborators")
             self.stopping.wait(RECOVERY_INTERVAL)
 
     def _each(self, source: queue.Queue):

@@ -1,7 +1,8 @@
-"""Work done on a schedule rather than on request: today, lapsing expired waivers.
+"""Work done on a schedule rather than on request: lapsing expired waivers, and sending the
+approvals of outside collaborators whose access ended back for re-certification.
 
-Run by the embedded runner every minute, by Celery beat hourly, or by `flask waivers lapse`
-from cron. Idempotent: a waiver lapses once.
+Run by the embedded runner every minute, by Celery beat hourly, or by `flask waivers lapse` and
+`flask github recertify` from cron. Idempotent: each lapses once.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 from datetime import date
 
 from governance.database import unit_of_work
+from governance.github_requests import recertification
 from governance.license_review import waivers
 
 log = logging.getLogger(__name__)
@@ -21,3 +23,12 @@ def lapse_waivers(today: date | None = None) -> int:
     if lapsed:
         log.info("lapsed %d expired waiver(s)", len(lapsed))
     return len(lapsed)
+
+
+def recertify_collaborators(today: date | None = None) -> int:
+    """Reopen outside collaborators whose access ended; commit; how many."""
+    with unit_of_work():
+        reopened = recertification.lapse_expired_access(today)
+    if reopened:
+        log.info("%d outside collaborator(s) back for re-certification", len(reopened))
+    return len(reopened)
