@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import redis
@@ -52,7 +53,7 @@ def start_worker(app, broker, tmp_path, fake_registry):
                PYPI_URL=fake_registry.pypi_url, SECRET_KEY="x")
     started = []
 
-    def start(*args: str) -> subprocess.Popen:
+    def start(*args: str, extra_env: dict | None = None) -> subprocess.Popen:
         name = f"worker-{len(started)}"
         log_path = tmp_path / f"{name}.log"
         with open(log_path, "wb") as log:
@@ -60,7 +61,8 @@ def start_worker(app, broker, tmp_path, fake_registry):
                 [sys.executable, "-m", "celery", "-A", "governance.jobs.worker", "worker",
                  "--loglevel", "INFO", "--hostname", f"{name}@%h", *args],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                env=dict(env, INSTANCE_PATH=str(tmp_path / f"{name}-instance")))
+                env=dict(env, INSTANCE_PATH=str(tmp_path / f"{name}-instance"),
+                         **(extra_env or {})))
         process.log_path = log_path
         started.append(process)
         return process
@@ -172,3 +174,38 @@ def test_a_fetch_runs_on_the_fetch_queue_and_holds_up_no_scan(celery_app, worker
         failed = wait_for_scan(slow.id, lambda s: s.is_finished, timeout=120)
         assert failed.state == ScanState.FAILED and "demo_lib-1.0.0" in failed.error
         db.session.remove()
+
+
+def test_github_provisioning_asked_for_on_approval_is_run_by_a_worker(celery_app, start_worker,
+                                                                      people_for_github):
+    from tests.github.fake_github import FakeGitHub
+
+    engineer, office, team = people_for_github
+    with FakeGitHub() as fake:
+        worker = start_worker("--pool", "solo", extra_env={
+            "GITHUB_API_URL": fake.url, "GITHUB_TOKEN": fake.token})
+        item = f.github_request_in(State.IN_REVIEW, engineer, team, office)
+        with celery_app.app_context():
+            from governance.github_requests.models import GitHubRequest
+            from governance.workflow import services as workflow
+
+            workflow.transition(db.session.get(GitHubRequest, item.id),
+                                db.session.get(User, office.id), "approve", reason="Joins.")
+            db.session.commit()  # the task goes to the broker once this commits
+            db.session.remove()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            state = db.session.get(Request, item.id).provisioning_state
+            if state in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert state == "done", tail(worker.log_path)
+        assert [c.status for c in fake.calls_to("orgs/set-membership-for-user")] == [200]
+    assert fake.violations == []
+
+
+@pytest.fixture
+def people_for_github():
+    team = f.team("Platform")
+    return (f.user(Role.ENGINEER, teams=[team]), f.user(Role.OSS_OFFICE), team)
