@@ -103,6 +103,13 @@ def run_checks(run_id: int) -> None:
         run.items, run.state = [i.to_dict() for i in items], "done"
     except ExtractionRefused as exc:
         run.state, run.error = "failed", exc.reason
+    except Exception:
+        # A bug, not bad input: the run fails with a message that says so (logged by the
+        # runner), never stays "running".
+        db.session.rollback()
+        fail_run(run_id, "The checks stopped on an internal error; it has been logged. Upload "
+                         "the code again, or tell the administrators.")
+        raise
     finally:
         remove_tree(work)
     run.finished_at = utcnow()

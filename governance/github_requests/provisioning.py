@@ -109,7 +109,19 @@ def provision(request_id: int) -> None:
     db.session.commit()
     if claimed != 1:
         return
-    request = db.session.get(GitHubRequest, request_id)
+    try:
+        _make_calls(db.session.get(GitHubRequest, request_id))
+    except Exception:
+        # A bug, not GitHub's answer: failed with a message that says so (the runner logs
+        # it), never left "running"; a retry resumes after the calls on record.
+        db.session.rollback()
+        _fail(db.session.get(GitHubRequest, request_id),
+              "Provisioning stopped on an internal error; it has been logged. Retry it.")
+        db.session.commit()
+        raise
+
+
+def _make_calls(request: GitHubRequest) -> None:
     db.session.refresh(request)
     github = gateway.client()
     for row in request.calls:
