@@ -20,8 +20,8 @@ from governance.github_requests.schemas import (
     GitHubListArgsSchema,
     GitHubRequestPageSchema,
     GitHubRequestSchema,
+    RetrySchema,
     UpdateGitHubRequestSchema,
-    VersionSchema,
 )
 from governance.scans.queue import enqueue, scan_config
 from governance.states import PERSON_TRANSITIONS
@@ -175,12 +175,12 @@ def withdraw_waiver(data, request_id, waiver_id):
 
 
 @blp.post("/<int:request_id>/provision")
-@blp.arguments(VersionSchema)
+@blp.arguments(RetrySchema)
 @blp.response(202, GitHubRequestSchema)
 @document_errors(blp, 401, 403, 404, 409, 422)
 def retry_provisioning(data, request_id):
-    """The office retries a failed provisioning (send the `version` you read): it resumes
-    after the last call that succeeded and never repeats one."""
+    """The office retries a failed provisioning (with the `version` you read, if you send
+    one): it resumes after the last call that succeeded and never repeats one."""
     item = _get(request_id)
     with unit_of_work():
         provisioning.retry(item, api_user(), expected_version=data["version"])

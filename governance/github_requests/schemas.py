@@ -129,5 +129,6 @@ class CheckWaiverSchema(Schema):
     created_at = fields.DateTime()
 
 
-class VersionSchema(InputSchema):
-    version = fields.Int(required=True, metadata={"description": "The version you read"})
+class RetrySchema(InputSchema):
+    version = fields.Int(load_default=None, allow_none=True, metadata={
+        "description": "The version you read (optional: sent, a stale one answers 409)"})

@@ -162,3 +162,15 @@ def test_a_waiver_turns_exactly_its_item_into_waived():
     assert [i.outcome for i in waived] == ["waived", "fail"]
     assert "a test fixture" in waived[0].message
     assert failing(waived) == [items[1]]
+
+
+def test_high_entropy_strings_fail_in_configuration_not_in_source_code(tmp_path, policy):
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+    token = "c2VjcmV0LXRva2VuLWZvci10aGUtZGVwbG95LWJvdC0xMjM0NTY3ODkw"
+    files = {**CLEAN_FILES, "src/codec.js": f'var _keyStr = "{alphabet}";\n',
+             "deploy/values.yaml": f'deployToken: "{token}"\n'}
+    secrets = by_rule(check_code(tree(tmp_path, files), CLEAN_SCAN,
+                                 Publication("rate-limiter", "MIT", name_taken=False),
+                                 policy))["secrets.detected"]
+    assert [(i.path, i.line) for i in secrets] == [("deploy/values.yaml", 1)]
+    assert token not in secrets[0].message

@@ -215,6 +215,9 @@ EXPECTED: dict[str, Expect] = {
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),
 }
 
+# API writes whose body is optional: the empty one is not refused as such.
+BODY_OPTIONAL = {"api_github.retry_provisioning"}
+
 # Bodies sent to API writes besides the empty one: valid in shape, so that the visibility and
 # permission checks behind the schema run; none of them changes a request.
 API_PROBES = {
