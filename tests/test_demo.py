@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from governance import background
 from governance.adoption.models import AdoptionRequest
 from governance.components.models import Product
 from governance.database import db
+from governance.github_requests.models import GitHubRequest
 from governance.license_review.models import RecordedVerdict
 from governance.maturity_review.models import MaturityReview
 from governance.scans.models import Scan, ScanState
@@ -26,9 +28,22 @@ def test_demo_load_fills_an_empty_database_once(runner):
     for name in ("lodash", "is-number", "six"):
         assert reviews[requests[name].id].recommendation != "incomplete"
     queued = {s.request.component.name for s in db.session.scalars(select(Scan))
-              if s.state == ScanState.QUEUED}
+              if s.state == ScanState.QUEUED and isinstance(s.request, AdoptionRequest)}
     assert queued == {"requests", "lodash", "unidecode", "is-number", "six",
                       "typing-extensions"}
+    # GitHub requests: one of each kind, in several states; the code of two uploaded (its
+    # scan queued, checked once the app serves); an approval waiting for its provisioning.
+    github = {r.title: r for r in db.session.scalars(select(GitHubRequest))}
+    assert {r.kind for r in github.values()} == {"publish_repository", "make_public",
+                                                 "join_org", "outside_collaborator"}
+    assert len({r.state for r in github.values()}) >= 4
+    uploads = [r for r in github.values() if r.check_runs]
+    assert {r.title for r in uploads} == {"Publish example-corp/rate-limiter",
+                                          "Make example-corp/build-cache public"}
+    assert all(r.check_runs[0].scan.state == ScanState.QUEUED for r in uploads)
+    approved = github["dana-gh joins example-corp"]
+    assert approved.state == State.APPROVED and approved.provisioning_state == "not_started"
+    assert background.waiting() == [("github.provision", approved.id)]
     # Nothing approved blind: each approval made before its scan says so.
     recorded = {r.request_id: r for r in db.session.scalars(select(RecordedVerdict))}
     for item in requests.values():
