@@ -20,6 +20,32 @@ CONTRIBUTOR_TERMS = ("dco", "cla", "inbound_outbound")
 PROVISIONING_STATES = ("not_started", "running", "done", "failed")
 
 
+SUBMISSION_FIELDS = ("justification", "license", "maintainers", "security_contact",
+                     "contributor_terms", "team_wrote_all")
+
+
+def missing_to_submit(kind: str, values: dict) -> dict[str, str]:
+    """What the office needs before it looks, beyond what the form refuses at once: the same
+    rule for a stored request and for a form that is submitted straight away."""
+    missing = {}
+    if not (values.get("justification") or "").strip():
+        missing["justification"] = "Give the business justification."
+    if kind in CODE_KINDS:
+        if not values.get("license"):
+            missing["license"] = "Choose the outbound license (an SPDX id such as MIT)."
+        if len(values.get("maintainers") or []) < 2:
+            missing["maintainers"] = ("Name at least two maintainers (GitHub logins): a "
+                                      "project nobody can take over is not published.")
+        if not values.get("security_contact"):
+            missing["security_contact"] = "Give a security contact (an e-mail or a URL)."
+        if not values.get("contributor_terms"):
+            missing["contributor_terms"] = ("Choose the contributor terms (DCO, CLA or "
+                                            "inbound=outbound).")
+        if values.get("team_wrote_all") is None:
+            missing["team_wrote_all"] = "Say whether your team wrote all of this code."
+    return missing
+
+
 class GitHubRequest(Request):
     __tablename__ = "github_requests"
 
@@ -75,21 +101,8 @@ class GitHubRequest(Request):
 
     def missing_for_submission(self) -> dict[str, str]:
         missing = super().missing_for_submission()
-        if not (self.justification or "").strip():
-            missing["justification"] = "Give the business justification."
-        if self.ships_code:
-            if not self.license:
-                missing["license"] = "Choose the outbound license (an SPDX id such as MIT)."
-            if len(self.maintainers or []) < 2:
-                missing["maintainers"] = ("Name at least two maintainers (GitHub logins): a "
-                                          "project nobody can take over is not published.")
-            if not self.security_contact:
-                missing["security_contact"] = "Give a security contact (an e-mail or a URL)."
-            if not self.contributor_terms:
-                missing["contributor_terms"] = ("Choose the contributor terms (DCO, CLA or "
-                                                "inbound=outbound).")
-            if self.team_wrote_all is None:
-                missing["team_wrote_all"] = "Say whether your team wrote all of this code."
+        missing.update(missing_to_submit(self.kind, {
+            name: getattr(self, name) for name in SUBMISSION_FIELDS}))
         return missing
 
     def snapshot(self) -> dict:

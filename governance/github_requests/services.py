@@ -21,6 +21,7 @@ from governance.github_requests.models import (
     KINDS,
     MODELS,
     GitHubRequest,
+    missing_to_submit,
 )
 from governance.licensing.expressions import lookup
 from governance.rules.github import LOGIN_PATTERN, GitHubPolicy
@@ -82,8 +83,10 @@ def _names(values, pattern, errors: dict, name: str, what: str) -> list[str]:
     return cleaned
 
 
-def _validate(data: GitHubInput, actor: User, policy: GitHubPolicy, today: date) -> dict:
-    """The input, cleaned, as the model's fields; ValidationFailed with every problem at once."""
+def _validate(data: GitHubInput, actor: User, policy: GitHubPolicy, today: date,
+              submit: bool = False) -> dict:
+    """The input, cleaned, as the model's fields; ValidationFailed with every problem at once
+    (with what submitting needs too, when the form submits it)."""
     errors: dict[str, str] = {}
     kind = data.kind
     if kind not in KINDS:
@@ -185,6 +188,9 @@ def _validate(data: GitHubInput, actor: User, policy: GitHubPolicy, today: date)
         fields["access_expires_on"] = expires
     elif kind == "join_org":
         fields["permission"] = "member"
+    if submit:
+        gaps = missing_to_submit(kind, fields)
+        errors.update({k: v for k, v in gaps.items() if k not in errors})
     if errors:
         raise ValidationFailed(errors)
     return fields
@@ -209,7 +215,7 @@ def _apply(request: GitHubRequest, fields: dict) -> None:
 
 def create(actor: User, data: GitHubInput, policy: GitHubPolicy, *,
            submit: bool = False, today: date | None = None) -> GitHubRequest:
-    fields = _validate(data, actor, policy, today or date.today())
+    fields = _validate(data, actor, policy, today or date.today(), submit=submit)
     request = MODELS[fields["kind"]](requester=actor, state=State.DRAFT, answers=[])
     _apply(request, fields)
     db.session.add(request)
@@ -222,7 +228,8 @@ def create(actor: User, data: GitHubInput, policy: GitHubPolicy, *,
 
 
 def update(request: GitHubRequest, actor: User, data: GitHubInput, policy: GitHubPolicy, *,
-           expected_version: int | None, today: date | None = None) -> GitHubRequest:
+           expected_version: int | None, today: date | None = None,
+           resubmit: bool = False) -> GitHubRequest:
     may.edit_request.require(actor, request)
     workflow.check_version(request, expected_version)
     if request.state not in EDITABLE_STATES:
@@ -231,7 +238,7 @@ def update(request: GitHubRequest, actor: User, data: GitHubInput, policy: GitHu
     if data.kind != request.kind:
         raise ValidationFailed({"kind": "The kind of a request cannot change; withdraw it "
                                         "and ask anew."})
-    fields = _validate(data, actor, policy, today or date.today())
+    fields = _validate(data, actor, policy, today or date.today(), submit=resubmit)
     before = request.snapshot()
     _apply(request, fields)
     workflow.record_edit(request, actor, before)

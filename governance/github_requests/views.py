@@ -161,7 +161,7 @@ def edit(request_id: int):
         try:
             with unit_of_work():
                 github.update(item, current_user, form.to_input(), policies.github_policy(),
-                              expected_version=form.lock_version.data)
+                              expected_version=form.lock_version.data, resubmit=resubmit)
                 if resubmit:
                     workflow.transition(item, current_user, "resubmit")
         except StaleObject as exc:

@@ -148,3 +148,15 @@ def test_lists_filter_by_kind_state_org_and_text(people):
     outsider = people["outsider"]
     assert [r.id for r in db.session.scalars(
         github.list_query(outsider, github.ListFilters()))] == [publish.id]
+
+
+def test_submitting_at_once_names_the_form_errors_and_what_submitting_needs_together(people):
+    with pytest.raises(ValidationFailed) as caught:
+        create(people["engineer"], collaborator(
+            people["team"], access_expires_on=date.today() + timedelta(days=999),
+            justification=""), submit=True)
+    assert set(caught.value.errors) == {"access_expires_on", "justification"}
+    with pytest.raises(ValidationFailed) as caught:
+        create(people["engineer"], publication(people["team"], repository="bad name",
+                                               maintainers=["alice-gh"]), submit=True)
+    assert set(caught.value.errors) == {"repository", "maintainers"}
