@@ -12,7 +12,6 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from governance import policies
 from governance.adoption.models import AdoptionRequest
-from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
 from governance.components import services as components
@@ -173,13 +172,7 @@ def create(actor: User, data: AdoptionInput, rules: RequestRules, *,
            submit: bool = False) -> AdoptionRequest:
     request = AdoptionRequest(requester=actor, state=State.DRAFT, answers=[])
     _apply(request, actor, data, rules)
-    db.session.add(request)
-    db.session.flush()
-    audit.record(actor, "request", request.id, "created", summary=request.title,
-                 after=request.snapshot())
-    if submit:
-        workflow.transition(request, actor, "submit")
-    return request
+    return workflow.record_created(request, actor, submit=submit)
 
 
 def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: RequestRules, *,

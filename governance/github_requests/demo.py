@@ -10,31 +10,10 @@ from datetime import date, timedelta
 from governance import policies
 from governance.github_requests import checks
 from governance.github_requests import services as github
+from governance.licensing.expressions import license_db
 from governance.scans.queue import scan_config
 from governance.workflow import services as workflow
 
-MIT_NOTICE = """MIT License
-
-Copyright (c) 2026 Example Corp
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
 GPL_NOTICE = """/* Copyright (C) 2019 Free Software Foundation, Inc.
  * This program is free software: you can redistribute it and/or modify
  * it under the terms of the GNU General Public License as published by
@@ -58,7 +37,9 @@ def _archive(top: str, files: dict[str, str]) -> io.BytesIO:
 
 
 def _repository(name: str, *, leaky: bool) -> io.BytesIO:
-    files = {"LICENSE": MIT_NOTICE,
+    # The MIT text as scancode's license database holds it.
+    files = {"LICENSE": "MIT License\n\nCopyright (c) 2026 Example Corp\n\n"
+                        + license_db().by_key["mit"].text,
              "README.md": f"# {name}\n\nLicensed under the MIT license.\n",
              "CONTRIBUTING.md": "Sign off your commits (DCO).\n",
              "CODE_OF_CONDUCT.md": "Be kind.\n", "SECURITY.md": "security@example.org\n",

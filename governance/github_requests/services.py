@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
-from governance.database import db, get_by_id
+from governance.database import get_by_id
 from governance.errors import IllegalTransition, ValidationFailed
 from governance.github_api.plan import PERMISSIONS, VISIBILITIES
 from governance.github_requests.models import (
@@ -218,13 +217,7 @@ def create(actor: User, data: GitHubInput, policy: GitHubPolicy, *,
     fields = _validate(data, actor, policy, today or date.today(), submit=submit)
     request = MODELS[fields["kind"]](requester=actor, state=State.DRAFT, answers=[])
     _apply(request, fields)
-    db.session.add(request)
-    db.session.flush()
-    audit.record(actor, "request", request.id, "created", summary=request.title,
-                 after=request.snapshot())
-    if submit:
-        workflow.transition(request, actor, "submit")
-    return request
+    return workflow.record_created(request, actor, submit=submit)
 
 
 def update(request: GitHubRequest, actor: User, data: GitHubInput, policy: GitHubPolicy, *,

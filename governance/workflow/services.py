@@ -148,6 +148,18 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     return request
 
 
+def record_created(request: Request, actor: User, *, submit: bool = False) -> Request:
+    """After a kind filled in a new request: it is saved as a draft with its audit event, and
+    submitted at once when asked (the submission's own checks apply)."""
+    db.session.add(request)
+    db.session.flush()
+    audit.record(actor, "request", request.id, "created", summary=request.title,
+                 after=request.snapshot())
+    if submit:
+        transition(request, actor, "submit")
+    return request
+
+
 def record_edit(request: Request, actor: User, before: dict) -> set[str]:
     """After a kind applied an edit: the fields that changed since `before` (a snapshot) go
     into one audit event, the version is bumped even when only a relationship changed, and
