@@ -11,10 +11,12 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from governance.funding_core import money
 from governance.licensing.expressions import categories as license_categories
 from governance.licensing.expressions import lookup as lookup_license
 from governance.licensing.policy import LicensePolicy, load_policy
 from governance.rules.clearing import ClearingRules, load_clearing
+from governance.rules.funding import FundingPolicy, load_funding_policy
 from governance.rules.gate_scope import GateScope, load_gate_scope
 from governance.rules.github import GitHubPolicy, load_github_policy
 from governance.rules.maturity import MaturityCriteria, load_maturity
@@ -31,6 +33,7 @@ class LoadedPolicies:
     clearing: ClearingRules  # reason codes; where approvals need a maturity review
     gate_scope: GateScope  # what the CI gate leaves out
     github: GitHubPolicy  # governed orgs, outbound licenses, checks on code to publish
+    funding: FundingPolicy  # budget currency, foundations, channels, usage score, allocation
 
 
 def load(policies_dir: Path | str) -> LoadedPolicies:
@@ -44,7 +47,10 @@ def load(policies_dir: Path | str) -> LoadedPolicies:
                                contexts=[c.id for c in rules.contexts]),
         gate_scope=load_gate_scope(Path(policies_dir) / "gate.yaml"),
         github=load_github_policy(Path(policies_dir) / "github.yaml",
-                                  categories=license_categories(), is_spdx_id=_is_spdx_id))
+                                  categories=license_categories(), is_spdx_id=_is_spdx_id),
+        funding=load_funding_policy(Path(policies_dir) / "funding.yaml",
+                                    contexts=[c.id for c in rules.contexts],
+                                    read_money=money.parse, check_currency=money.check_currency))
 
 
 def _is_spdx_id(name: str) -> bool:
@@ -86,3 +92,7 @@ def gate_scope() -> GateScope:
 
 def github_policy() -> GitHubPolicy:
     return loaded().github
+
+
+def funding_policy() -> FundingPolicy:
+    return loaded().funding
