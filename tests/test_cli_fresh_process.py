@@ -53,6 +53,7 @@ COMMANDS = [
     (["github", "list"], 0, "No GitHub requests."),
     (["github", "provision"], 0, "No provisioning waits."),
     (["github", "recertify"], 0, "0 outside collaborator(s)"),
+    (["funding", "suggest", "--amount", "1000"], 0, "No projects in the approved inventory"),
 ]
 
 

@@ -156,6 +156,15 @@ def draft_for_product(user, product) -> str | None:
     return f"Only members of {product.team.name} can request packages for {product.name}."
 
 
+@rule()
+def read_funding(user) -> str | None:
+    """Funding suggestions, budgets and the Pledge figure: the office decides, compliance and
+    administrators read along."""
+    if user.role in (Role.OSS_OFFICE, Role.COMPLIANCE, Role.ADMIN):
+        return None
+    return "Only the OSS office, compliance and administrators see funding."
+
+
 # --- the app ----------------------------------------------------------------------------------
 
 @rule()

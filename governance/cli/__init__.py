@@ -10,6 +10,7 @@ from governance.auth.models import User
 from governance.cli.audit import audit_cli
 from governance.cli.clearing import clearing_cli
 from governance.cli.compliance import export_command, gate_command, products_cli
+from governance.cli.funding import funding_cli
 from governance.cli.github import github_cli
 from governance.cli.policies import policies_cli
 from governance.cli.scan import scan_command, scans_cli
@@ -47,6 +48,7 @@ def init_app(app) -> None:
     app.cli.add_command(policies_cli)
     app.cli.add_command(waivers_cli)
     app.cli.add_command(github_cli)
+    app.cli.add_command(funding_cli)
     app.cli.add_command(verdicts_cli)
     app.cli.add_command(clearing_cli)
     app.cli.add_command(products_cli)
