@@ -34,6 +34,7 @@ from governance.auth.views import bp as auth_bp
 from governance.auth.views import limit_sign_in
 from governance.config import build_config, default_instance_path
 from governance.extensions import bootstrap, csrf, db, login_manager, migrate
+from governance.funding.views import bp as funding_bp
 from governance.github_requests.views import bp as github_bp
 from governance.inventory.import_views import bp as sbom_imports_bp
 from governance.inventory.views import bp as inventory_bp
@@ -49,7 +50,7 @@ from governance.workflow.views import bp as workflow_bp
 
 BLUEPRINTS = (pages_bp, audit_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, scans_bp,
               policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp, sbom_imports_bp,
-              github_bp)
+              github_bp, funding_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -97,3 +97,17 @@ def test_flask_funding_suggest_in_a_fresh_process(inventory_world, flask_cli):
     assert text.returncode == 0 and "lodash" in text.stdout and "USD" in text.stdout
     refused = flask_cli("funding", "suggest", "--amount", "-5")
     assert refused.returncode != 0
+
+
+def test_the_suggestions_page_shows_scores_signals_and_amounts(app, inventory_world):
+    client = app.test_client()
+    f.login(client, inventory_world["office"].username)
+    page = client.get("/funding/suggestions?amount=5000&top=5")
+    assert page.status_code == 200
+    assert "lodash" in page.text and "Teams using it: 3" in page.text
+    assert "example-corp/ui" not in page.text  # the company's own library
+    bad = client.get("/funding/suggestions?amount=lots")
+    assert bad.status_code == 200 and "a whole number" in bad.text
+    engineer = app.test_client()
+    f.login(engineer, inventory_world["engineer"].username)
+    assert engineer.get("/funding/suggestions").status_code == 403

@@ -210,6 +210,7 @@ EXPECTED: dict[str, Expect] = {
     "api_github.waive_check": Expect(API, {"POST": _api_github_waive}),
     "api_github.withdraw_waiver": Expect(API, {"DELETE": 404}),  # only missing ids exist
     "api_github.retry_provisioning": Expect(API, {"POST": _api_github_retry}),
+    "funding.suggestions_page": Expect(frozenset({OFFICE, COMPLIANCE, ADMIN}), {"GET": 200}),
     # No amount: refused before the role is looked at.
     "api_funding.get_suggestions": Expect(API, {"GET": 422}),
     "api_scans.start_scan": Expect(API, {"POST": 422}),
