@@ -98,7 +98,7 @@ def start_scan(request_id):
         raise ValidationFailed(errors)
     item = workflow.get_for(g.api_user, request_id)
     with unit_of_work():
-        services.ensure_scannable(item, g.api_user)
+        services.ensure_source_scan(item, g.api_user)
         scan = services.start_scan(item, g.api_user, scan_config(),
                                    source=source,
                                    upload=upload.stream if upload else None,

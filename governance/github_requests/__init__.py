@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
         kinds.register(app, kinds.RequestKind(
             name=name, label=KIND_LABELS[name], model=model, decision_rules=RULES,
             detail_endpoint="github.detail", render_detail=views.render_detail,
-            api_schema=GitHubRequestSchema,
+            api_schema=GitHubRequestSchema, scans_source=False,
             # one blueprint serves the four kinds: registered with the first
             api_blueprint=api.blp if position == 0 else None,
             load_demo=demo.load_demo if position == 0 else None))

@@ -23,6 +23,7 @@ from governance.scanning.runner import ScanFailed, ScanOutcome, ScanSettings, sc
 from governance.scanning.scancode_adapter import options_digest, scancode_version
 from governance.scanning.summary import SUMMARY_VERSION
 from governance.scans.models import Archive, FileResult, Scan, ScanFile, ScanState
+from governance.workflow import kinds
 from governance.workflow.models import Request
 
 HEARTBEAT_SECONDS = 5  # how often a long fetch tells the database it is alive
@@ -414,6 +415,15 @@ def ensure_scannable(request: Request, user: User) -> None:
     if running is not None:
         raise IllegalTransition(f"Scan #{running.id} is still {running.state.value}; wait "
                                 "for it to finish.")
+
+
+def ensure_source_scan(request: Request, user: User) -> None:
+    """"Scan the source" (the scan pages and POST /requests/{id}/scans): only for the kinds
+    that take it, and only when no scan is running."""
+    if not kinds.kind_of(request.kind).scans_source:
+        raise IllegalTransition("This request takes its code as an upload under “Checks on "
+                                "the code”, where it is scanned and checked.")
+    ensure_scannable(request, user)
 
 
 def fail_unexpectedly(scan_id: int) -> None:

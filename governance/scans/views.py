@@ -38,7 +38,7 @@ def start(request_id: int):
     upload = form.archive.data if form.archive.data and form.archive.data.filename else None
     try:
         with unit_of_work():
-            services.ensure_scannable(item, current_user)
+            services.ensure_source_scan(item, current_user)
             scan = services.start_scan(
                 item, current_user, scan_config(), source=form.source.data or "",
                 upload=upload.stream if upload else None,

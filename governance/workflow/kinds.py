@@ -54,6 +54,9 @@ class RequestKind:
     # own /api/v1 endpoints (a flask-smorest Blueprint): api.init_app registers and guards it.
     api_schema: type | None = None
     api_blueprint: object | None = None
+    # Its requests take "Scan the source" (a purl, a URL or an archive); False for a kind that
+    # takes its code its own way (GitHub publications: an upload with its checks).
+    scans_source: bool = True
     # load_demo(users: dict[str, User], products: dict[str, Product]) -> None, for `flask demo`.
     load_demo: Callable[..., None] | None = None
 

@@ -133,3 +133,11 @@ def test_code_goes_only_to_publications_and_never_unseen(client, people):
                                content_type="multipart/form-data"), 422, "archive")
     listed = engineer.get("/github-requests", query_string={"kind": "join_org"}).get_json()
     assert [i["id"] for i in listed["items"]] == [member["id"]]
+
+
+def test_a_publication_takes_its_code_only_as_an_upload_with_checks(client, people):
+    engineer = Api(client, people["engineer"])
+    publication = engineer.post("/github-requests", json=body_of(people)).get_json()
+    refused = engineer.post(f"/requests/{publication['id']}/scans",
+                            json={"source": "pkg:pypi/requests@2.32.3"})
+    assert "Checks on the code" in assert_error(refused, 409)["message"]
