@@ -4,6 +4,7 @@ repeating a call that succeeded, and dry-run mode."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from governance.database import db, utcnow
 from governance.errors import DecisionBlocked, IllegalTransition, NotAllowed
 from governance.github_requests import checks, decisions, provisioning
 from governance.github_requests.models import GitHubRequest
+from governance.jobs.embedded import runner_for
 from governance.states import State
 from governance.workflow import services as workflow
 from tests import factories as f
@@ -195,3 +197,20 @@ def test_waiting_work_is_found_again_for_the_runner(people, held_tasks):
     assert provisioning.waiting_requests() == [item.id]
     provisioning.provision(item.id)
     assert provisioning.waiting_requests() == []
+
+
+def test_the_runner_finds_provisioning_whose_task_was_lost(app, people, held_tasks, embedded):
+    """Asked for while no backend listened (held_tasks stands for a process that died after
+    the commit): the embedded runner's recovery finds it and provisions it (dry run)."""
+    item = f.github_request_in(State.IN_REVIEW, people["engineer"], people["team"],
+                               people["office"])
+    approve(item, people["office"])
+    assert held_tasks == [("github.provision", item.id)]
+    runner_for(app)  # starts the runner; its housekeeping looks for waiting work at once
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        if db.session.get(GitHubRequest, item.id).provisioning_state == "done":
+            break
+        time.sleep(0.5)
+    assert db.session.get(GitHubRequest, item.id).provisioning_state == "done"
