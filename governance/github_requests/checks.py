@@ -27,7 +27,6 @@ from governance.states import EDITABLE_STATES, QUEUE_STATES
 from governance.workflow import services as workflow
 
 TASK = "github.checks"
-CHECK_STATES = ("pending", "running", "done", "failed")
 
 
 def upload_code(request: GitHubRequest, actor: User, config: scans.ScanConfig, upload,
@@ -140,10 +139,9 @@ def checks_state(request: GitHubRequest) -> tuple[str, str]:
     if run is None:
         return "pending", ""
     if run.state == "pending":
-        if run.scan.state == ScanState.FAILED:
-            return "failed", run.scan.error
-        return ("running", "") if run.scan.state in (ScanState.QUEUED, ScanState.RUNNING) \
-            or run.scan.state == ScanState.SUCCEEDED else ("pending", "")
+        # Its scan is queued or running, or it succeeded and the checks task is on its way.
+        return ("failed", run.scan.error) if run.scan.state == ScanState.FAILED \
+            else ("running", "")
     return run.state, run.error
 
 

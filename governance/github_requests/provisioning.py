@@ -46,22 +46,29 @@ def _as_call(row: ProvisioningCall) -> Call:
 
 def freeze_plan(request: GitHubRequest, step, actor: User | None, inputs: dict) -> dict:
     """The kind's `record` rule: an approval freezes the plan and asks for the task; calls
-    already done (an approval given again after re-certification) are kept, not repeated."""
+    already done (an approval given again after re-certification) are kept, not repeated.
+    Rows are updated in place, never deleted and added again under the same key, and nothing
+    is flushed here: the state change's own UPDATE is what detects a concurrent decision."""
     if not step.approves:
         return {}
-    done = {c.key: c for c in request.calls if c.state in ("done", "dry_run")}
-    for row in [c for c in request.calls if c.key not in done]:
-        request.calls.remove(row)
-    db.session.flush()
+    rows = {c.key: c for c in request.calls}
     calls = plan_for(request)
     for position, call in enumerate(calls):
-        if call.key in done:
-            done[call.key].position = position
+        row = rows.pop(call.key, None)
+        if row is None:
+            request.calls.append(ProvisioningCall(
+                position=position, key=call.key, operation=call.operation, state="pending",
+                method=call.method, path=call.path, params=call.params, body=call.body,
+                description=call.description))
             continue
-        request.calls.append(ProvisioningCall(
-            position=position, key=call.key, operation=call.operation, method=call.method,
-            path=call.path, params=call.params, body=call.body, description=call.description,
-            state="pending"))
+        row.position = position
+        if row.state not in ("done", "dry_run"):
+            row.operation, row.method, row.path = call.operation, call.method, call.path
+            row.params, row.body, row.description = call.params, call.body, call.description
+            row.state, row.status, row.error = "pending", None, ""
+    for row in rows.values():  # no longer planned
+        if row.state not in ("done", "dry_run"):
+            request.calls.remove(row)
     request.provisioning_state, request.provisioning_error = "not_started", ""
     request.provisioning_dry_run = gateway.dry_run()
     background.enqueue_after_commit(TASK, request.id)
