@@ -60,14 +60,6 @@ def waiting() -> list[tuple[str, int]]:
             for object_id in task.waiting()]
 
 
-def enqueue(name: str, object_id: int) -> None:
-    backend = current_app.extensions.get(BACKEND)
-    if backend is None:
-        raise RuntimeError("No job backend is installed: create_app() installs one through "
-                           "governance.jobs.init_app().")
-    backend(name, object_id)
-
-
 def enqueue_after_commit(name: str, object_id: int) -> None:
     """Ask for the task once the current transaction commits (never if it rolls back)."""
     if current_app.extensions.get(_DEFERRED):

@@ -57,10 +57,6 @@ def _same(a: Money, b: Money) -> None:
         raise MoneyError(f"Cannot add {a.currency} and {b.currency}: convert first.")
 
 
-def zero(currency: str) -> Money:
-    return Money(0, check_currency(currency))
-
-
 def parse(text: str, currency: str) -> Money:
     """'12,500.50' USD -> Money(1250050, 'USD'); more decimals than the currency has, a sign,
     or anything but digits is refused with a reason."""
@@ -105,8 +101,3 @@ def convert(amount: Money, to_currency: str, rate: Decimal) -> Money:
 
 def whole_units(amount: Money) -> int:
     return amount.minor // 10**MINOR_UNITS[amount.currency]
-
-
-def from_whole_units(units: int, currency: str) -> Money:
-    currency = check_currency(currency)
-    return Money(units * 10**MINOR_UNITS[currency], currency)

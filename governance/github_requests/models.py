@@ -88,10 +88,6 @@ class GitHubRequest(Request):
     kind_label = "GitHub"
 
     @property
-    def github_kind(self) -> str:
-        return self.kind
-
-    @property
     def ships_code(self) -> bool:
         return self.kind in CODE_KINDS
 

@@ -154,7 +154,9 @@ def _make_calls(request: GitHubRequest) -> None:
                          summary=f"{row.method} {row.path}: {exc.reason}"[:300],
                          after={"method": row.method, "path": row.path, "status": exc.status,
                                 "error": exc.reason})
-            _fail(request, f"{row.description}: {exc.reason}")
+            then = ("Retry once GitHub answers again." if exc.retryable else
+                    "Correct the cause (the request, the token's rights, the org), then retry.")
+            _fail(request, f"{row.description}: {exc.reason} {then}")
             db.session.commit()
             return
         row.state, row.status, row.error, row.finished_at = "done", status, "", utcnow()
