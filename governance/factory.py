@@ -19,6 +19,7 @@ from governance import (
     api,
     auth,
     cli,
+    funding,
     github_requests,
     jobs,
     license_review,
@@ -88,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     workflow.init_app(app)
     adoption.init_app(app)
     github_requests.init_app(app)
+    funding.init_app(app)
     license_review.init_app(app)
     scans.init_app(app)
     jobs.init_app(app)

@@ -19,6 +19,11 @@ class State(str, enum.Enum):
     REJECTED = "rejected"
     CHANGES_REQUESTED = "changes_requested"
     WITHDRAWN = "withdrawn"
+    # Funding proposals after approval: the money went out, and a term that ends comes back.
+    PAID = "paid"
+    RENEWAL_DUE = "renewal_due"
+    RENEWED = "renewed"
+    ENDED = "ended"
 
     @property
     def label(self) -> str:
@@ -51,12 +56,18 @@ STATE_LABELS = {
     State.REJECTED: "Rejected",
     State.CHANGES_REQUESTED: "Changes requested",
     State.WITHDRAWN: "Withdrawn",
+    State.PAID: "Paid",
+    State.RENEWAL_DUE: "Renewal due",
+    State.RENEWED: "Renewed",
+    State.ENDED: "Ended",
 }
 
 STATE_TONES = {
     State.DRAFT: "neutral", State.SUBMITTED: "active", State.IN_REVIEW: "info",
     State.APPROVED: "positive", State.APPROVED_WITH_CONDITIONS: "positive",
     State.REJECTED: "negative", State.CHANGES_REQUESTED: "attention", State.WITHDRAWN: "closed",
+    State.PAID: "positive", State.RENEWAL_DUE: "attention", State.RENEWED: "closed",
+    State.ENDED: "closed",
 }
 
 # "Approved" is these two states, everywhere: decisions, inventory, waivers, the gate.
@@ -65,6 +76,10 @@ OPEN_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUEST
 # The office's queue: waiting for or under review.
 QUEUE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW})
 DECIDED_STATES = APPROVED_STATES | {State.REJECTED}
+# A funding proposal whose money went out (counted as paid against its year's budget).
+PAID_STATES = frozenset({State.PAID, State.RENEWAL_DUE, State.RENEWED, State.ENDED})
+# States only some kinds reach (a list filter of another kind leaves them out).
+KIND_SPECIFIC_STATES = PAID_STATES
 # States whose fields the requester may still change.
 EDITABLE_STATES = frozenset({State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED})
 
@@ -96,6 +111,10 @@ class Transition:
     claims_review: bool = False
     # How its button reads: "negative" for the steps that end or refuse a request.
     tone: str = "active"
+    # Only the kinds that list it (RequestKind.own_steps) take it (record a payment).
+    kind_specific: bool = False
+    # The decision form's fields it takes beyond reason and conditions (by name).
+    inputs: tuple[str, ...] = ()
 
     @property
     def approves(self) -> bool:
@@ -128,6 +147,15 @@ TRANSITIONS: dict[str, Transition] = {
            Actor.OFFICE, "changes_requested", needs_reason=True),
         _t("reopen", "Back to review", APPROVED_STATES,
            State.IN_REVIEW, Actor.SYSTEM, "approval_reopened", needs_reason=True),
+        # Funding proposals: the payment, and the renewal of a term that ends.
+        _t("record_payment", "Record payment", APPROVED_STATES, State.PAID, Actor.OFFICE,
+           "payment_recorded", kind_specific=True, inputs=("reference", "paid_on")),
+        _t("open_renewal", "Renewal due", {State.PAID}, State.RENEWAL_DUE, Actor.SYSTEM,
+           "renewal_opened", needs_reason=True, kind_specific=True),
+        _t("renew", "Renew", {State.RENEWAL_DUE}, State.RENEWED, Actor.OFFICE, "renewed",
+           needs_reason=True, kind_specific=True),
+        _t("end_funding", "End", {State.RENEWAL_DUE}, State.ENDED, Actor.OFFICE,
+           "funding_ended", needs_reason=True, kind_specific=True, tone="negative"),
     )
 }
 

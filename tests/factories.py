@@ -126,6 +126,30 @@ def github_request_in(state: State, requester: User, team_: Team, office: User |
     return item
 
 
+def funding_proposal_in(state: State, requester: User, team_: Team, office: User | None = None,
+                        **overrides):
+    """A funding proposal (a donation to the PSF unless `overrides` say otherwise) brought to
+    `state`; approvals give an override reason, as no budget is set."""
+    from governance.funding import services as funding
+
+    values = dict(team_id=team_.id, foundation_id="psf", funding_kind="donation",
+                  amount="1000", currency="USD", channel="invoice",
+                  rationale="Python runs our services.")
+    values.update(overrides)
+    item = funding.create(requester, funding.ProposalInput(**values),
+                          policies.funding_policy())
+    if state != State.DRAFT:
+        workflow.transition(item, requester, "submit")
+    if state not in (State.DRAFT, State.SUBMITTED):
+        workflow.transition(item, office, "start_review")
+    if state == State.APPROVED:
+        workflow.transition(item, office, "approve", reason="Fine.",
+                            inputs={"override_reason": "Test fixture: no budget is set."})
+    db.session.commit()
+    assert item.state == state
+    return item
+
+
 def login(client, username: str, password: str = PASSWORD):
     response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.data[:500]

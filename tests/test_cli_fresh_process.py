@@ -54,6 +54,11 @@ COMMANDS = [
     (["github", "provision"], 0, "No provisioning waits."),
     (["github", "recertify"], 0, "0 outside collaborator(s)"),
     (["funding", "suggest", "--amount", "1000"], 0, "No projects in the approved inventory"),
+    (["funding", "budget", "--year", "2026"], 0, "FY2026: no budget set"),
+    (["funding", "budget", "--year", "2026", "--json"], 0, '"remaining": "0.00"'),
+    (["funding", "pledge", "--year", "2026"], 0, "200 developers, target 400,000.00 USD"),
+    (["funding", "pledge", "--year", "2026", "--json"], 0, '"target": "400000.00"'),
+    (["funding", "renewals"], 0, "0 renewals opened."),
 ]
 
 

@@ -19,14 +19,10 @@ from governance.adoption.schemas import (
 from governance.database import db, unit_of_work
 from governance.web.api_kit import api_user, document_errors, page_of
 from governance.workflow import services as workflow
+from governance.workflow.api import with_steps
 
 blp = Blueprint("api_adoption", __name__, url_prefix="/api/v1/requests",
                 description="Adoption requests")
-
-
-def with_steps(item):
-    item.allowed_steps = [t.name for t in workflow.allowed_transitions(item, api_user())]
-    return item
 
 
 def _input(data: dict) -> adoption.AdoptionInput:

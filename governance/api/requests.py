@@ -14,11 +14,11 @@ from governance.api.schemas import (
 )
 from governance.audit import services as audit
 from governance.database import unit_of_work
-from governance.errors import NotFound
-from governance.states import PERSON_TRANSITIONS
 from governance.web.api_kit import api_user, document_errors
 from governance.workflow import kinds
 from governance.workflow import services as workflow
+from governance.workflow.api import fire, with_steps
+from governance.workflow.models import Request
 from governance.workflow.schemas import RequestSchema
 
 blp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
@@ -27,7 +27,7 @@ blp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
 
 def _answer(item):
     """The request as its kind's schema reads it, with the steps the caller may take."""
-    item.allowed_steps = [t.name for t in workflow.allowed_transitions(item, api_user())]
+    with_steps(item)
     kind = kinds.registered().get(item.kind)
     schema = (kind.api_schema if kind else None) or RequestSchema
     return current_app.json.response(schema().dump(item))
@@ -40,15 +40,7 @@ def _answer(item):
 def fire_transition(data, request_id, name):
     """Move the request: submit, resubmit, withdraw, start_review, approve,
     approve_with_conditions, reject, request_changes. Same rules as the web pages."""
-    if name not in PERSON_TRANSITIONS:
-        raise NotFound(f"No transition “{name}”. "
-                       f"Known: {', '.join(sorted(PERSON_TRANSITIONS))}.")
-    item = workflow.get_for(api_user(), request_id)
-    with unit_of_work():
-        workflow.transition(item, api_user(), name, expected_version=data["version"],
-                            reason=data["reason"], conditions=data["conditions"],
-                            expires_on=data["expires_on"],
-                            inputs={"without_scan_reason": data["without_scan_reason"]})
+    item = fire(Request, request_id, name, data)
     return _answer(item)
 
 

@@ -59,6 +59,9 @@ def view_request(user, request) -> str | None:
     """Drafts only for their author and team; everything else for everyone signed in."""
     if request.state == State.DRAFT and not is_requester_side(user, request):
         return "No such request, or you cannot see it."
+    if request.readers is not None and user.role not in request.readers \
+            and not is_requester_side(user, request):
+        return "No such request, or you cannot see it."
     return None
 
 
@@ -163,6 +166,14 @@ def read_funding(user) -> str | None:
     if user.role in (Role.OSS_OFFICE, Role.COMPLIANCE, Role.ADMIN):
         return None
     return "Only the OSS office, compliance and administrators see funding."
+
+
+@rule()
+def manage_funding(user) -> str | None:
+    """Set a year's budget, draft proposals from the suggestions: the office's own work."""
+    if user.role == Role.OSS_OFFICE:
+        return None
+    return "Only the OSS office manages the funding budget."
 
 
 # --- the app ----------------------------------------------------------------------------------

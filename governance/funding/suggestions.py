@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from packageurl import PackageURL
 
+from governance.components.models import Component
 from governance.database import db
 from governance.funding_core.allocation import allocate
 from governance.funding_core.score import SignalRule, score
@@ -25,6 +26,8 @@ class Project:
     signals: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
     amount: int = 0
+    # The team with the most approved usages: the team a drafted proposal is made for.
+    main_team_id: int | None = None
 
     def to_dict(self) -> dict:
         return {"project": self.name, "purl": self.purl, "score": self.score,
@@ -50,9 +53,9 @@ def projects(policy: FundingPolicy) -> list[Project]:
     for request in db.session.scalars(usages_query(UsageFilters())):
         component = request.component
         key = (component.type, component.namespace, component.name)
-        entry = grouped.setdefault(key, {"teams": set(), "products": set(), "versions": set(),
+        entry = grouped.setdefault(key, {"teams": {}, "products": set(), "versions": set(),
                                          "contexts": 0.0, "scan": None})
-        entry["teams"].add(request.team_id)
+        entry["teams"][request.team_id] = entry["teams"].get(request.team_id, 0) + 1
         if request.product_id:
             entry["products"].add(request.product_id)
         entry["versions"].add(component.version)
@@ -73,8 +76,10 @@ def projects(policy: FundingPolicy) -> list[Project]:
                    "local_patches": 0.0, "upstream_contributions": 0.0,
                    **_health(entry["scan"])}
         wanted = {s.id for s in policy.signals}
+        main_team = min(entry["teams"], key=lambda t: (-entry["teams"][t], t))
         found.append(Project(purl, f"{namespace}/{name}" if namespace else name,
-                             {k: v for k, v in signals.items() if k in wanted}))
+                             {k: v for k, v in signals.items() if k in wanted},
+                             main_team_id=main_team))
     rules = tuple(SignalRule(s.id, s.label, s.weight, s.threshold) for s in policy.signals)
     for project in found:
         project.score = score(project.signals, rules)
@@ -92,6 +97,13 @@ def suggest(policy: FundingPolicy, amount: int, top: int) -> list[Project]:
     for project in chosen:
         project.amount = shares[project.purl]
     return chosen
+
+
+def in_inventory(type_: str, namespace: str, name: str) -> bool:
+    """Whether some version of the project is approved and in use."""
+    query = usages_query(UsageFilters()).where(
+        Component.type == type_, Component.namespace == namespace, Component.name == name)
+    return db.session.scalars(query.limit(1)).first() is not None
 
 
 def signal_labels(policy: FundingPolicy) -> dict[str, str]:

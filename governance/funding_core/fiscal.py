@@ -26,3 +26,13 @@ def bounds(year: int, start_month: int) -> tuple[date, date]:
 def label(year: int, start_month: int) -> str:
     start, end = bounds(year, start_month)
     return f"FY{year}" if start_month == 1 else f"FY{year} ({start:%b %Y}–{end:%b %Y})"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter): a term's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = date(year + (month == 12), month % 12 + 1, 1)
+    last = date.fromordinal(next_first.toordinal() - 1).day
+    return date(year, month, min(day.day, last))

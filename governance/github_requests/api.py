@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from governance import policies
 from governance.database import db, unit_of_work
-from governance.errors import NotFound, ValidationFailed
+from governance.errors import ValidationFailed
 from governance.github_requests import checks, provisioning
 from governance.github_requests import services as github
 from governance.github_requests.models import GitHubRequest
@@ -24,19 +24,14 @@ from governance.github_requests.schemas import (
     UpdateGitHubRequestSchema,
 )
 from governance.scans.queue import enqueue, scan_config
-from governance.states import PERSON_TRANSITIONS
 from governance.web.api_kit import ApiErrorSchema, api_user, document_errors, page_of
 from governance.workflow import services as workflow
+from governance.workflow.api import fire, with_steps
 from governance.workflow.schemas import TransitionSchema
 
 blp = Blueprint("api_github", __name__, url_prefix="/api/v1/github-requests",
                 description="GitHub organization requests: publish a repository, make one "
                             "public, join the org, outside collaborators")
-
-
-def _with_steps(item: GitHubRequest) -> GitHubRequest:
-    item.allowed_steps = [t.name for t in workflow.allowed_transitions(item, api_user())]
-    return item
 
 
 def _get(request_id: int) -> GitHubRequest:
@@ -68,7 +63,7 @@ def list_requests(args):
     page = db.paginate(github.list_query(api_user(), filters), page=args["page"],
                        per_page=args["per_page"], error_out=False)
     for item in page.items:
-        _with_steps(item)
+        with_steps(item)
     return page_of(page)
 
 
@@ -82,7 +77,7 @@ def create_request(data):
     with unit_of_work():
         item = github.create(api_user(), _input(data), policies.github_policy(),
                              submit=data["submit"])
-    return _with_steps(item)
+    return with_steps(item)
 
 
 @blp.get("/<int:request_id>")
@@ -90,7 +85,7 @@ def create_request(data):
 @document_errors(blp, 401, 404)
 def get_request(request_id):
     """One request with its checks, the plan of GitHub calls and the provisioning log."""
-    return _with_steps(_get(request_id))
+    return with_steps(_get(request_id))
 
 
 @blp.patch("/<int:request_id>")
@@ -103,7 +98,7 @@ def update_request(data, request_id):
     with unit_of_work():
         github.update(item, api_user(), _input(data), policies.github_policy(),
                       expected_version=data["version"])
-    return _with_steps(item)
+    return with_steps(item)
 
 
 CODE_BODY = {"content": {"multipart/form-data": {"schema": {
@@ -127,7 +122,7 @@ def upload_code(request_id):
         run = checks.upload_code(item, api_user(), scan_config(), upload.stream,
                                  upload.filename or "upload")
     enqueue(run.scan_id)
-    return _with_steps(item)
+    return with_steps(item)
 
 
 @blp.post("/<int:request_id>/transitions/<name>")
@@ -138,15 +133,7 @@ def fire_transition(data, request_id, name):
     """Move the request: submit, resubmit, withdraw, start_review, approve,
     approve_with_conditions, reject, request_changes. An approval while a check fails and is
     not waived answers 409 and names the failing items."""
-    if name not in PERSON_TRANSITIONS:
-        raise NotFound(f"No transition “{name}”. "
-                       f"Known: {', '.join(sorted(PERSON_TRANSITIONS))}.")
-    item = _get(request_id)
-    with unit_of_work():
-        workflow.transition(item, api_user(), name, expected_version=data["version"],
-                            reason=data["reason"], conditions=data["conditions"],
-                            expires_on=data["expires_on"])
-    return _with_steps(item)
+    return fire(GitHubRequest, request_id, name, data)
 
 
 @blp.post("/<int:request_id>/waivers")
@@ -184,4 +171,4 @@ def retry_provisioning(data, request_id):
     item = _get(request_id)
     with unit_of_work():
         provisioning.retry(item, api_user(), expected_version=data["version"])
-    return _with_steps(item)
+    return with_steps(item)

@@ -16,7 +16,11 @@ from flask import Flask
 
 from governance import background
 from governance.database import db
-from governance.jobs.housekeeping import lapse_waivers, recertify_collaborators
+from governance.jobs.housekeeping import (
+    lapse_waivers,
+    open_funding_renewals,
+    recertify_collaborators,
+)
 from governance.scanning.workers import ScanWorkerPool
 from governance.scans import services
 from governance.scans.queue import scan_config
@@ -49,7 +53,9 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={"lapse-waivers": {"task": "governance.lapse_waivers",
                                          "schedule": 3600.0},
                        "recertify-collaborators": {"task": "governance.recertify_collaborators",
-                                                   "schedule": 3600.0}},
+                                                   "schedule": 3600.0},
+                       "funding-renewals": {"task": "governance.open_funding_renewals",
+                                            "schedule": 3600.0}},
     )
     celery.set_default()
     app.extensions["celery"] = celery
@@ -130,3 +136,8 @@ def lapse_waivers_task() -> int:
 @shared_task(name="governance.recertify_collaborators")
 def recertify_collaborators_task() -> int:
     return recertify_collaborators()
+
+
+@shared_task(name="governance.open_funding_renewals")
+def open_funding_renewals_task() -> int:
+    return open_funding_renewals()

@@ -17,7 +17,11 @@ import threading
 
 from governance import background
 from governance.database import db
-from governance.jobs.housekeeping import lapse_waivers, recertify_collaborators
+from governance.jobs.housekeeping import (
+    lapse_waivers,
+    open_funding_renewals,
+    recertify_collaborators,
+)
 from governance.scanning.workers import ScanWorkerPool
 from governance.scans import services
 from governance.scans.queue import scan_config
@@ -131,6 +135,7 @@ class EmbeddedRunner:
                 self.submit_task(name, object_id)
             self._in_app(lapse_waivers, "lapsing expired waivers")
             self._in_app(recertify_collaborators, "re-certifying outside collaborators")
+            self._in_app(open_funding_renewals, "opening funding renewals")
             self.stopping.wait(RECOVERY_INTERVAL)
 
     def _each(self, source: queue.Queue):

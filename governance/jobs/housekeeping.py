@@ -10,6 +10,7 @@ import logging
 from datetime import date
 
 from governance.database import unit_of_work
+from governance.funding import renewals
 from governance.github_requests import recertification
 from governance.license_review import waivers
 
@@ -32,3 +33,12 @@ def recertify_collaborators(today: date | None = None) -> int:
     if reopened:
         log.info("%d outside collaborator(s) back for re-certification", len(reopened))
     return len(reopened)
+
+
+def open_funding_renewals(today: date | None = None) -> int:
+    """Open the renewal of memberships and sponsorships whose term ends soon; commit; how many."""
+    with unit_of_work():
+        opened = renewals.open_due(today)
+    if opened:
+        log.info("%d funding renewal(s) opened", len(opened))
+    return len(opened)

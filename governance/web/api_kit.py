@@ -3,7 +3,7 @@ envelope, the documented error answers and the calling user. A request kind's ow
 uses these without importing the API package (which sits above the domains)."""
 from __future__ import annotations
 
-from flask import g
+from flask import Response, g
 from marshmallow import Schema, ValidationError, fields, pre_load
 
 from governance.web.input_guard import IN_TEXT, MESSAGE
@@ -84,3 +84,9 @@ def document_errors(blp, *codes):
 def api_user():
     """The user whose token authenticated this call (the API's before-request hook sets it)."""
     return g.api_user
+
+
+def attachment(body: str, filename: str, mimetype: str) -> Response:
+    """A download: `body` saved by the browser as `filename`."""
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

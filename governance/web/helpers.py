@@ -70,3 +70,4 @@ def paginate_list(items: list, per_page: int | None = None) -> ListPagination:
     return ListPagination(page=page_number(),
                           per_page=per_page or current_app.config["PAGE_SIZE"],
                           max_per_page=None, error_out=False, items=items)
+

@@ -31,11 +31,15 @@ class DecisionRules:
     record(request, step, actor, inputs) -> dict: called after the state change, in the same
     transaction, to keep what the decision was based on; returns fields for the audit event.
     blocking: the fields whose message means the request is not ready for this decision (the
-    API answers 409 rather than 422)."""
+    API answers 409 rather than 422);
+    after(request, step, actor, inputs): optional, once the state change is flushed (so a
+    concurrent step was detected first): the work that creates rows (a renewal's successor).
+    They run for decisions and for the kind's own steps (RequestKind.own_steps)."""
 
     check: Callable[["Request", "Transition", dict], dict[str, str]]
     record: Callable[["Request", "Transition", "User | None", dict], dict]
     blocking: frozenset[str] = frozenset()
+    after: Callable[["Request", "Transition", "User | None", dict], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class RequestKind:
     # Its requests take "Scan the source" (a purl, a URL or an archive); False for a kind that
     # takes its code its own way (GitHub publications: an upload with its checks).
     scans_source: bool = True
+    # The kind-specific steps (Transition.kind_specific) its requests take: record_payment.
+    own_steps: frozenset[str] = frozenset()
     # load_demo(users: dict[str, User], products: dict[str, Product]) -> None, for `flask demo`.
     load_demo: Callable[..., None] | None = None
 
@@ -89,6 +95,11 @@ def kind_of(name: str) -> RequestKind:
         raise UnregisteredKind(f"Requests of the kind “{name}” are not known to this app; "
                                "nothing can be decided on them.")
     return kind
+
+
+def takes_step(item: "Request", step: "Transition") -> bool:
+    """Whether requests of this kind have the step at all (shared steps: every kind)."""
+    return not step.kind_specific or step.name in kind_of(item.kind).own_steps
 
 
 def detail_url(item: "Request") -> str:

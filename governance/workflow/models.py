@@ -6,6 +6,7 @@ joined-table inheritance and add their own table of fields.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,6 +80,9 @@ class Request(TimestampMixin, db.Model):
 
     # What a kind exposes to the shared core; subclasses override.
     kind_label = "Request"
+    # The roles that see every request of the kind beside its requester's side; None: all
+    # signed-in users see it once submitted (a funding proposal's money is not for everyone).
+    readers: ClassVar[frozenset | None] = None
 
     def missing_for_submission(self) -> dict[str, str]:
         """Fields that must be filled before the office sees the request: {field: message}."""

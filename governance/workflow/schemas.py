@@ -52,3 +52,18 @@ class TransitionSchema(InputSchema):
         load_default="", validate=validate.Length(max=5000),
         metadata={"description": "An approval with no finished scan and license verdict is "
                                  "refused (409) unless the office says why here."})
+    override_reason = fields.Str(
+        load_default="", validate=validate.Length(max=5000),
+        metadata={"description": "Funding proposals: an approval that would overspend the "
+                                 "year's budget is refused (409) unless the office says why."})
+    reference = fields.Str(load_default="", validate=validate.Length(max=200), metadata={
+        "description": "record_payment: the payment's reference (invoice, transfer, receipt)"})
+    paid_on = fields.Date(load_default=None, allow_none=True,
+                          metadata={"description": "record_payment: the day it was paid"})
+
+
+def transition_inputs(data: dict) -> dict:
+    """A loaded TransitionSchema's fields that a kind's own rules read (workflow.transition's
+    `inputs`)."""
+    return {k: data[k] for k in ("without_scan_reason", "override_reason", "reference",
+                                 "paid_on")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,10 +36,15 @@ STALE_MESSAGE = ("This request was changed by someone else since you opened it "
 # --- reading --------------------------------------------------------------------------------
 
 def visible_to(user: User):
-    """SQL condition: drafts only for their author and team; everything else for everyone."""
+    """SQL condition: drafts only for their author and team; everything else for everyone,
+    but the kinds kept to their readers (Request.readers) as may.view_request says."""
     team_ids = list(user.team_ids())
-    return or_(Request.state != State.DRAFT, Request.requester_id == user.id,
-               Request.team_id.in_(team_ids) if team_ids else False)
+    requester_side = or_(Request.requester_id == user.id,
+                         Request.team_id.in_(team_ids) if team_ids else False)
+    hidden = [m.polymorphic_identity for m in Request.__mapper__.self_and_descendants
+              if m.class_.readers is not None and user.role not in m.class_.readers]
+    seen = or_(Request.state != State.DRAFT, requester_side)
+    return and_(seen, or_(Request.kind.notin_(hidden), requester_side)) if hidden else seen
 
 
 def get_for(user: User, request_id: int, model=Request) -> Request:
@@ -54,7 +59,8 @@ def get_for(user: User, request_id: int, model=Request) -> Request:
 def allowed_transitions(request: Request, user: User) -> list[Transition]:
     """The steps `user` may take on `request` now: what the UI offers as buttons."""
     return [t for t in TRANSITIONS.values()
-            if request.state in t.sources and may.take_step(user, request, t)]
+            if request.state in t.sources and kinds.takes_step(request, t)
+            and may.take_step(user, request, t)]
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -94,6 +100,9 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         raise IllegalTransition(f"Unknown step “{name}”.")
     may.view_request.require(actor, request)
     may.take_step.require(actor, request, step)
+    if not kinds.takes_step(request, step):
+        raise IllegalTransition(f"A {kinds.kind_of(request.kind).label.lower()} has no step "
+                                f"“{step.label.lower()}”.")
     check_version(request, expected_version)
     if request.state not in step.sources:
         raise IllegalTransition(
@@ -110,7 +119,8 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         errors["expires_on"] = "The expiry date must be in the future."
     if step.target == State.SUBMITTED:
         errors.update(request.missing_for_submission())
-    kind_rules = kinds.kind_of(request.kind).decision_rules if step.is_decision else None
+    kind_rules = (kinds.kind_of(request.kind).decision_rules
+                  if step.is_decision or step.kind_specific else None)
     if kind_rules is not None:
         errors.update(kind_rules.check(request, step, inputs))
     if errors:
@@ -145,6 +155,8 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     audit.record(actor, "request", request.id, step.event,
                  summary=f"{step.label}: {request.title}", before=before, after=after)
     flush_or_stale(request)
+    if kind_rules is not None and kind_rules.after is not None:
+        kind_rules.after(request, step, actor, inputs)
     return request
 
 
@@ -178,11 +190,17 @@ def record_edit(request: Request, actor: User, before: dict) -> set[str]:
 
 def reopen(request: Request, *, reason: str) -> Request:
     """The app's own step: an approval whose ground lapsed (a waiver expired) goes back to
-    the office's review. Recorded in the audit trail with no person as actor."""
-    step = TRANSITIONS["reopen"]
-    if request.state not in step.sources:
-        raise IllegalTransition(f"A request that is {request.state.label.lower()} has no "
-                                "approval to reopen.")
+    the office's review."""
+    return system_step(request, "reopen", reason=reason)
+
+
+def system_step(request: Request, name: str, *, reason: str) -> Request:
+    """A step the app takes by itself on a schedule (reopen a lapsed approval, open a
+    renewal), recorded in the audit trail with no person as actor."""
+    step = TRANSITIONS[name]
+    if request.state not in step.sources or not kinds.takes_step(request, step):
+        raise IllegalTransition(f"A request that is {request.state.label.lower()} cannot be "
+                                f"“{step.label.lower()}”.")
     before = {"state": request.state.value}
     request.state = step.target
     audit.record(None, "request", request.id, step.event,

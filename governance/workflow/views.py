@@ -75,8 +75,7 @@ def step(request_id: int, name: str):
                                 reason=form.reason.data or "",
                                 conditions=form.conditions.data or "",
                                 expires_on=form.expires_on.data,
-                                inputs={"without_scan_reason":
-                                        form.without_scan_reason.data or ""})
+                                inputs=form.kind_inputs())
     except ValidationFailed as exc:
         apply_errors(form, exc)
         flash(f"{label}: please correct the marked fields.", "danger")

@@ -72,6 +72,9 @@ class Api:
     def patch(self, path, **kwargs):
         return self._send("patch", path, **kwargs)
 
+    def put(self, path, **kwargs):
+        return self._send("put", path, **kwargs)
+
     def delete(self, path, **kwargs):
         return self._send("delete", path, **kwargs)
 

@@ -108,6 +108,30 @@ def _api_github_retry(case: Case, role: str) -> int:
     return 409 if role == OFFICE else 403  # nothing failed to retry (or a stale version)
 
 
+FUNDING_READERS = frozenset({OFFICE, COMPLIANCE, ADMIN})
+
+
+def _funding_visible(case: Case, role: str) -> int:
+    # A funding proposal: its requester's side, and the office, compliance and admins.
+    return 200 if requester_side(case, role) or role in FUNDING_READERS else 404
+
+
+def _funding_edit(case: Case, role: str) -> int:
+    return _web_edit(case, role) if _funding_visible(case, role) == 200 else 404
+
+
+def _api_funding_update(case: Case, role: str) -> int:
+    return _api_update(case, role) if _funding_visible(case, role) == 200 else 404
+
+
+def _api_funding_transition(case: Case, role: str) -> int:
+    return _api_transition(case, role) if _funding_visible(case, role) == 200 else 404
+
+
+def _api_funding_readers(case: Case, role: str) -> int:
+    return 200 if role in FUNDING_READERS else 403
+
+
 def _scan_file(case: Case, role: str) -> int:
     return 200 if "submitted" in case.labels else 404  # the file belongs to that scan
 
@@ -213,6 +237,27 @@ EXPECTED: dict[str, Expect] = {
     "funding.suggestions_page": Expect(frozenset({OFFICE, COMPLIANCE, ADMIN}), {"GET": 200}),
     # No amount: refused before the role is looked at.
     "api_funding.get_suggestions": Expect(API, {"GET": 422}),
+    "funding.index": Expect(FUNDING_READERS, {"GET": 200}),
+    "funding.set_budget": Expect(OFFICE_ONLY, {"POST": 302}),  # no amount: back, a message
+    "funding.draft_suggestions": Expect(OFFICE_ONLY, {"POST": 302}),
+    "funding.pledge_page": Expect(FUNDING_READERS, {"GET": 200}),
+    "funding.pledge_report": Expect(FUNDING_READERS, {"GET": 200}),
+    "funding.export_csv": Expect(FUNDING_READERS, {"GET": 200}),
+    "funding.proposals": Expect(LOGIN, {"GET": 200}),
+    "funding.new": Expect(LOGIN, {"GET": 200, "POST": 200}),  # the empty form, again
+    "funding.detail": Expect(LOGIN, {"GET": _funding_visible}),
+    "funding.edit": Expect(LOGIN, {"GET": _funding_edit, "POST": _funding_edit}),
+    "api_funding_proposals.list_proposals": Expect(API, {"GET": 200}),
+    "api_funding_proposals.create_proposal": Expect(API, {"POST": 422}),
+    "api_funding_proposals.get_proposal": Expect(API, {"GET": _funding_visible}),
+    "api_funding_proposals.update_proposal": Expect(API, {"PATCH": _api_funding_update}),
+    "api_funding_proposals.fire_transition": Expect(API, {"POST": _api_funding_transition}),
+    "api_funding.draft_suggestions": Expect(API, {"POST": 422}),
+    "api_funding.get_budget": Expect(API, {"GET": _api_funding_readers}),
+    # The probe's currency is not the budget's: the office is refused by the service.
+    "api_funding.put_budget": Expect(API, {"PUT": _api_office_only}),
+    "api_funding.get_pledge": Expect(API, {"GET": _api_funding_readers}),
+    "api_funding.get_pledge_report": Expect(API, {"GET": _api_funding_readers}),
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),
@@ -236,6 +281,10 @@ API_PROBES = {
                                          "reason": "Route grid."},
     "api_github.retry_provisioning": lambda w: {"version": 0},
     "api_github.withdraw_waiver": lambda w: {"reason": "Route grid."},
+    "api_funding_proposals.update_proposal": lambda w: {
+        "team": w.team_a.id, "funding_kind": "donation", "foundation": "psf", "version": 0},
+    "api_funding_proposals.fire_transition": lambda w: {"version": 0},
+    "api_funding.put_budget": lambda w: {"amount": "1", "currency": "EUR"},
     "api_clearing.put_conclusion": lambda w: {"expression": "MIT", "reason": "Route grid.",
                                               "reason_code": "no-such-code"},
     "api_clearing.delete_conclusion": lambda w: {"reason": "Route grid."},

@@ -88,6 +88,13 @@ def world(held_tasks):
                 "approved": f.github_request_in(State.APPROVED, engineer, team_a, reviewer),
                 "team B's": f.github_request_in(State.SUBMITTED, users[OTHER_ENGINEER],
                                                 team_b)},
+        # and for the funding proposal pages and API
+        funding={"draft": f.funding_proposal_in(State.DRAFT, engineer, team_a),
+                 "submitted": f.funding_proposal_in(State.SUBMITTED, engineer, team_a),
+                 "approved": f.funding_proposal_in(State.APPROVED, engineer, team_a,
+                                                   reviewer),
+                 "team B's": f.funding_proposal_in(State.SUBMITTED, users[OTHER_ENGINEER],
+                                                   team_b)},
         # someone else's token, for every role of the grid
         victim_token=auth.create_token(users[TEAMMATE], "teammate's CI")[0],
         own_tokens={}, secrets={},
@@ -150,6 +157,9 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     if variable == "request_id" and endpoint.startswith(("github.", "api_github.")):
         return [*((label, item.id) for label, item in w.github.items()),
                 ("missing", MISSING), ("too large", TOO_LARGE)]
+    if variable == "request_id" and endpoint.startswith(("funding.", "api_funding_proposals.")):
+        return [*((label, item.id) for label, item in w.funding.items()),
+                ("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "request_id":
         return [("draft", w.draft.id), ("submitted", w.submitted.id),
                 ("approved", w.decided.id), ("team B's", w.foreign.id),
@@ -178,6 +188,8 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
         return [("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "file_id":
         return [("file of the submitted request's scan", w.scan_file.id)]
+    if variable == "year":
+        return [("a fiscal year", 2026)]
     if variable == "name":
         return [(name, name) for name in [*TRANSITIONS, UNKNOWN_STEP]]
     if variable == "filename" and endpoint in STATIC_FILES:

@@ -9,7 +9,13 @@ from governance.audit import services as audit
 from governance.auth.roles import Role
 from governance.database import db
 from governance.errors import IllegalTransition, NotAllowed, NotFound, StaleObject, ValidationFailed
-from governance.states import PERSON_TRANSITIONS, TRANSITIONS, Actor, State
+from governance.states import (
+    KIND_SPECIFIC_STATES,
+    PERSON_TRANSITIONS,
+    TRANSITIONS,
+    Actor,
+    State,
+)
 from governance.workflow import services as workflow
 from tests import factories as f
 
@@ -37,7 +43,11 @@ def _fire(item, actor, name):
                                inputs=f.WITHOUT_SCAN)
 
 
-CASES = [(name, state) for name in PERSON_TRANSITIONS for state in State]
+# Adoption requests: the shared steps, through the states they reach (a funding proposal's own
+# steps and states are tested in tests/funding).
+SHARED_STEPS = [n for n, t in PERSON_TRANSITIONS.items() if not t.kind_specific]
+SHARED_STATES = [s for s in State if s not in KIND_SPECIFIC_STATES]
+CASES = [(name, state) for name in SHARED_STEPS for state in SHARED_STATES]
 
 
 @pytest.mark.parametrize("name,state", CASES, ids=[f"{n}-from-{s.value}" for n, s in CASES])
@@ -63,7 +73,22 @@ def test_transition_follows_the_state_table(people, name, state):
         assert db.session.get(type(item), item.id).state == before
 
 
-@pytest.mark.parametrize("state", list(State), ids=lambda s: s.value)
+@pytest.mark.parametrize("name", [n for n, t in TRANSITIONS.items() if t.kind_specific])
+def test_a_kind_specific_step_is_refused_to_the_kinds_without_it(people, name):
+    state = next(iter(sorted(TRANSITIONS[name].sources & set(SHARED_STATES), key=str)),
+                 State.APPROVED)
+    item = f.request_in(state, people["requester"], people["team"], people["office"])
+    assert name not in [t.name for t in workflow.allowed_transitions(item, people["office2"])]
+    if TRANSITIONS[name].actor == Actor.SYSTEM:
+        with pytest.raises(IllegalTransition):
+            workflow.system_step(item, name, reason="x")
+    else:
+        with pytest.raises(IllegalTransition, match="has no step"):
+            _fire(item, people["office2"], name)
+    assert item.state == state
+
+
+@pytest.mark.parametrize("state", SHARED_STATES, ids=lambda s: s.value)
 def test_the_apps_reopen_step_follows_the_state_table(people, state):
     item = f.request_in(state, people["requester"], people["team"], people["office"])
     if state in TRANSITIONS["reopen"].sources:
@@ -79,7 +104,8 @@ def test_the_apps_reopen_step_follows_the_state_table(people, state):
         assert db.session.get(type(item), item.id).state == state
 
 
-OFFICE_STEPS = [n for n, t in TRANSITIONS.items() if t.actor == Actor.OFFICE]
+OFFICE_STEPS = [n for n, t in TRANSITIONS.items()
+                if t.actor == Actor.OFFICE and not t.kind_specific]
 REQUESTER_STEPS = [n for n, t in TRANSITIONS.items() if t.actor == Actor.REQUESTER]
 
 
