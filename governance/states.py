@@ -42,6 +42,11 @@ class State(str, enum.Enum):
         return self in APPROVED_STATES
 
     @property
+    def follows_approval(self) -> bool:
+        """A state an approval led to (a funding proposal paid, renewed...)."""
+        return self in PAID_STATES
+
+    @property
     def tone(self) -> str:
         """How the state reads at a glance (a badge's colour): see web.badges.TONES."""
         return STATE_TONES[self]

@@ -1,12 +1,17 @@
 """`flask demo load`: a first look with every kind of request, review and queued scan."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
-from governance import background
+from governance import background, policies
 from governance.adoption.models import AdoptionRequest
 from governance.components.models import Product
 from governance.database import db
+from governance.funding import budgets
+from governance.funding.models import FundingProposal
+from governance.funding_core.fiscal import fiscal_year_of
 from governance.github_requests.models import GitHubRequest
 from governance.license_review.models import RecordedVerdict
 from governance.maturity_review.models import MaturityReview
@@ -50,6 +55,17 @@ def test_demo_load_fills_an_empty_database_once(runner):
         if item.state.is_approved:
             assert recorded[item.id].verdict is None
             assert "before its scan" in recorded[item.id].without_scan_reason
+    # Funding: this year's budget, the CNCF Silver membership paid, a sponsorship whose term
+    # ends soon (its renewal due), a donation proposed.
+    funding = {p.beneficiary_name: p for p in db.session.scalars(select(FundingProposal))}
+    cncf = funding["Cloud Native Computing Foundation"]
+    assert (cncf.state, cncf.tier_id, cncf.amount_minor) == (State.PAID, "silver", 30000_00)
+    assert funding["lodash"].state == State.RENEWAL_DUE
+    assert funding["requests"].state == State.SUBMITTED
+    policy = policies.funding_policy()
+    year = fiscal_year_of(date.today(), policy.fiscal_year_start_month)
+    this_year = budgets.summary(year, policy)
+    assert this_year.amount.minor == 150000_00 and this_year.paid.minor == 30000_00
     products = {p.name: p for p in db.session.scalars(select(Product))}
     assert set(products) == {"Billing jobs", "Admin console", "Report agent"}
     assert {r.component.name for r in requests.values()

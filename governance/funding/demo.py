@@ -19,6 +19,8 @@ def _approved_and_paid(proposal, office, reference: str, paid_on: date) -> None:
 
 
 def load_demo(users: dict, teams: dict, products: dict) -> None:
+    # Oscar proposed the office's own payments and Olivia decided them, so that Olivia (the
+    # first office account people try) can take the next steps on them.
     alice, olivia, oscar = users["alice"], users["olivia"], users["oscar"]
     policy = policies.funding_policy()
     today = date.today()
@@ -27,22 +29,22 @@ def load_demo(users: dict, teams: dict, products: dict) -> None:
                        note="Demo: the office's budget for donations and memberships.")
     budgets.set_budget(olivia, year - 1, "120000", policy.currency, policy)
 
-    cncf = funding.create(olivia, funding.ProposalInput(
+    cncf = funding.create(oscar, funding.ProposalInput(
         team_id=teams["Platform"].id, foundation_id="cncf", tier_id="silver",
         funding_kind="membership", channel="invoice", recurrence="yearly", fiscal_year=year,
         rationale="Our platform runs on Kubernetes, Prometheus and Envoy; Silver membership "
                   "gives us a voice in the Governing Board election."), policy, submit=True)
-    _approved_and_paid(cncf, oscar, "INV-CNCF-2026-0042", today - timedelta(days=20))
+    _approved_and_paid(cncf, olivia, "INV-CNCF-2026-0042", today - timedelta(days=20))
 
     # Paid eleven months ago for a year: its term ends within the notice period.
     paid_on = today - timedelta(days=330)
-    sponsorship = funding.create(olivia, funding.ProposalInput(
+    sponsorship = funding.create(oscar, funding.ProposalInput(
         team_id=teams["Platform"].id, purl="pkg:npm/lodash", funding_kind="sponsorship",
         amount="6000", currency=policy.currency, channel="open_collective",
         recurrence="monthly", fiscal_year=funding.current_fiscal_year(policy, paid_on),
         rationale="lodash ships in our distributed front end; its two maintainers asked for "
                   "sponsors."), policy, submit=True)
-    _approved_and_paid(sponsorship, oscar, "OC-2025-7781", paid_on)
+    _approved_and_paid(sponsorship, olivia, "OC-2025-7781", paid_on)
     renewals.open_due(today)
 
     funding.create(alice, funding.ProposalInput(

@@ -107,7 +107,7 @@ def render_detail(item: FundingProposal, **panel) -> str:
     return render_template(
         "funding/proposal.html", item=item, foundation=foundation,
         tier=foundation.tier(item.tier_id) if foundation and item.tier_id else None,
-        channel=channel, policy=policy,
+        channel=channel, policy=policy, signal_labels=suggestions.signal_labels(policy),
         year_label=fiscal.label(item.fiscal_year, policy.fiscal_year_start_month),
         budget_check=(decisions.budget_check(item)
                       if item.state in (State.IN_REVIEW, State.SUBMITTED) else None),

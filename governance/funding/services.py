@@ -260,7 +260,8 @@ def list_query(user: User, filters: ListFilters) -> Select:
         like = f"%{filters.q.lower()}%"
         query = query.where(or_(func.lower(FundingProposal.title).like(like),
                                 func.lower(FundingProposal.beneficiary_name).like(like),
-                                func.lower(FundingProposal.purl).like(like)))
+                                func.lower(FundingProposal.purl).like(like),
+                                func.lower(FundingProposal.foundation_id).like(like)))
     return query.order_by(FundingProposal.created_at.desc(), FundingProposal.id.desc())
 
 

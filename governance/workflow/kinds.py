@@ -61,6 +61,8 @@ class RequestKind:
     # Its requests take "Scan the source" (a purl, a URL or an archive); False for a kind that
     # takes its code its own way (GitHub publications: an upload with its checks).
     scans_source: bool = True
+    # An approval may carry an expiry date (a funding proposal's term is its own instead).
+    approvals_expire: bool = True
     # The kind-specific steps (Transition.kind_specific) its requests take: record_payment.
     own_steps: frozenset[str] = frozenset()
     # load_demo(users: dict[str, User], products: dict[str, Product]) -> None, for `flask demo`.

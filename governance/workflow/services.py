@@ -117,6 +117,9 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         errors["conditions"] = "State the conditions of this approval."
     if expires_on is not None and expires_on <= date.today():
         errors["expires_on"] = "The expiry date must be in the future."
+    elif expires_on is not None and not kinds.kind_of(request.kind).approvals_expire:
+        errors["expires_on"] = (f"The approval of a {kinds.kind_of(request.kind).label.lower()} "
+                                "does not expire; leave the date out.")
     if step.target == State.SUBMITTED:
         errors.update(request.missing_for_submission())
     kind_rules = (kinds.kind_of(request.kind).decision_rules

@@ -44,6 +44,7 @@ def workflow_panel_context(item: Request, *, transition_form: TransitionForm | N
             "assign_form": assign_form,
             "comment_form": comment_form or CommentForm(formdata=None),
             "candidates": _candidates(item),
+            "approvals_expire": kinds.kind_of(item.kind).approvals_expire,
             "events": audit.events_for("request", item.id)}
 
 

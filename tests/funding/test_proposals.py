@@ -220,3 +220,12 @@ def test_the_suggestion_becomes_draft_proposals_in_onestep(office):
     assert "score" in drafted[0]["rationale"]
     # Drafted for the team that uses the project most.
     assert drafted[1]["team"]["name"] == "Payments"
+
+
+def test_a_funding_approval_takes_no_expiry_date(office):
+    office["proposer"].put(f"/funding/budgets/{YEAR}", json={"amount": 9000, "currency": "USD"})
+    item = propose(office["proposer"], office["teams"]["Platform"]).get_json()
+    item = step(office["decider"], item, "start_review").get_json()
+    later = (date.today() + timedelta(days=30)).isoformat()
+    assert_error(step(office["decider"], item, "approve", reason="x", expires_on=later), 422,
+                 "expires_on")
