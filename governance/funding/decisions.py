@@ -13,7 +13,8 @@ from governance.funding import budgets, renewals
 from governance.funding.models import FundingProposal
 from governance.funding_core import fiscal
 
-BUDGET = "budget"
+# The field that lifts the block names it: the form shows the message under it.
+BUDGET = "override_reason"
 BLOCKING = frozenset({BUDGET})
 
 

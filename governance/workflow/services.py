@@ -128,8 +128,9 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
         errors.update(kind_rules.check(request, step, inputs))
     if errors:
         # 409 when the request is not ready for this decision and the input is otherwise fine.
-        blocked = kind_rules is not None and set(errors) <= kind_rules.blocking
-        raise (DecisionBlocked if blocked else ValidationFailed)(errors)
+        if kind_rules is not None and set(errors) <= kind_rules.blocking:
+            raise DecisionBlocked(errors, " ".join(errors.values()))
+        raise ValidationFailed(errors)
 
     before = {"state": request.state.value}
     request.state = step.target

@@ -123,3 +123,31 @@ def test_the_office_sets_the_budget_on_its_page(client, office):
     page = client.get("/funding/", query_string={"year": YEAR}).get_data(as_text=True)
     assert "125,000.50 USD" in page
 
+
+
+def test_the_form_names_every_problem_and_keeps_what_was_typed(client, office):
+    f.login(client, office["proposer"].user.username)
+    platform = office["teams"]["Platform"]
+    answer = client.post("/funding/proposals/new", data={
+        "team": platform.id, "funding_kind": "donation", "purl": "pkg:pypi/never-approved",
+        "amount": "12.345", "currency": "USD", "fiscal_year": "2026", "channel": "",
+        "rationale": "Typed with care.", "submit": "1"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "not in the approved inventory" in page and "decimal places" in page
+    assert "Choose how it is paid." in page and "Typed with care." in page
+    assert FundingProposal.query.count() == 0
+
+
+def test_a_membership_is_proposed_from_the_form_at_its_tiers_fee(client, office):
+    f.login(client, office["proposer"].user.username)
+    answer = client.post("/funding/proposals/new", data={
+        "team": office["teams"]["Platform"].id, "funding_kind": "membership",
+        "foundation_id": "cncf/silver", "currency": "USD", "fiscal_year": "2026",
+        "channel": "invoice", "recurrence": "yearly", "rationale": "A Board seat.",
+        "submit": "1"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    item = FundingProposal.query.one()
+    assert (item.foundation_id, item.tier_id, item.amount_minor) == ("cncf", "silver",
+                                                                    30000_00)
+    assert item.state.value == "submitted"

@@ -88,8 +88,9 @@ def test_the_budget_counts_approvals_and_an_overspend_needs_the_offices_reason(o
                       purl="pkg:pypi/requests").get_json()
     second = step(decider, second, "start_review").get_json()
     refused = step(decider, second, "approve", reason="Also important.")
-    message = assert_error(refused, 409, "budget")["errors"]["budget"]
+    message = assert_error(refused, 409, "override_reason")["errors"]["override_reason"]
     assert "4,000.00 USD remain" in message and "6,000.00 USD" in message
+    assert "4,000.00 USD remain" in refused.get_json()["message"]
     assert decider.get(f"/funding-proposals/{second['id']}").get_json()["state"] == "in_review"
 
     overridden = step(decider, second, "approve", reason="Also important.",
@@ -106,8 +107,8 @@ def test_the_budget_counts_approvals_and_an_overspend_needs_the_offices_reason(o
 def test_an_approval_without_a_budget_is_an_overspend(office):
     item = propose(office["proposer"], office["teams"]["Platform"]).get_json()
     item = step(office["decider"], item, "start_review").get_json()
-    refused = assert_error(step(office["decider"], item, "approve", reason="x"), 409, "budget")
-    assert "No budget is set" in refused["errors"]["budget"]
+    refused = assert_error(step(office["decider"], item, "approve", reason="x"), 409, "override_reason")
+    assert "No budget is set" in refused["errors"]["override_reason"]
 
 
 def test_recording_the_payment_moves_committed_to_paid_and_starts_the_term(office):
