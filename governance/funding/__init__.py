@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     kinds.register(app, kinds.RequestKind(
         name=KIND, label="Funding proposal", model=FundingProposal, decision_rules=RULES,
         detail_endpoint="funding.detail", render_detail=proposal_views.render_detail,
-        api_schema=FundingProposalSchema, api_blueprint=api.blp, scans_source=False, approvals_expire=False,
+        api_schema=FundingProposalSchema, api_blueprint=api.blp, scans_source=False,
+        approvals_expire=False,
         own_steps=frozenset({"record_payment", "open_renewal", "renew", "end_funding"}),
         load_demo=demo.load_demo))

@@ -107,7 +107,8 @@ def test_the_budget_counts_approvals_and_an_overspend_needs_the_offices_reason(o
 def test_an_approval_without_a_budget_is_an_overspend(office):
     item = propose(office["proposer"], office["teams"]["Platform"]).get_json()
     item = step(office["decider"], item, "start_review").get_json()
-    refused = assert_error(step(office["decider"], item, "approve", reason="x"), 409, "override_reason")
+    refused = assert_error(step(office["decider"], item, "approve", reason="x"), 409,
+                           "override_reason")
     assert "No budget is set" in refused["errors"]["override_reason"]
 
 
