@@ -42,6 +42,11 @@ class State(str, enum.Enum):
         return self in APPROVED_STATES
 
     @property
+    def is_kind_specific(self) -> bool:
+        """Only some kinds reach it: other kinds' state filters leave it out."""
+        return self in KIND_SPECIFIC_STATES
+
+    @property
     def follows_approval(self) -> bool:
         """A state an approval led to (a funding proposal paid, renewed...)."""
         return self in PAID_STATES

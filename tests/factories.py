@@ -128,23 +128,47 @@ def github_request_in(state: State, requester: User, team_: Team, office: User |
 
 def funding_proposal_in(state: State, requester: User, team_: Team, office: User | None = None,
                         **overrides):
-    """A funding proposal (a donation to the PSF unless `overrides` say otherwise) brought to
-    `state`; approvals give an override reason, as no budget is set."""
-    from governance.funding import services as funding
+    """A funding proposal (a donation to the PSF unless `overrides` say otherwise; a
+    sponsorship for the states of a renewal) brought to `state`; approvals give an override
+    reason, as no budget is set."""
+    from datetime import date
 
-    values = dict(team_id=team_.id, foundation_id="psf", funding_kind="donation",
-                  amount="1000", currency="USD", channel="invoice",
-                  rationale="Python runs our services.")
+    from governance.funding import services as funding
+    from governance.states import PAID_STATES
+
+    renewing = state in PAID_STATES - {State.PAID}
+    values = dict(team_id=team_.id, foundation_id="psf",
+                  funding_kind="sponsorship" if renewing else "donation",
+                  recurrence="yearly" if renewing else "", amount="1000", currency="USD",
+                  channel="invoice", rationale="Python runs our services.")
     values.update(overrides)
     item = funding.create(requester, funding.ProposalInput(**values),
                           policies.funding_policy())
     if state != State.DRAFT:
         workflow.transition(item, requester, "submit")
-    if state not in (State.DRAFT, State.SUBMITTED):
+    if state == State.WITHDRAWN:
+        workflow.transition(item, requester, "withdraw")
+    elif state not in (State.DRAFT, State.SUBMITTED):
         workflow.transition(item, office, "start_review")
-    if state == State.APPROVED:
+    if state == State.REJECTED:
+        workflow.transition(item, office, "reject", reason="No.")
+    elif state == State.CHANGES_REQUESTED:
+        workflow.transition(item, office, "request_changes", reason="More detail.")
+    elif state == State.APPROVED_WITH_CONDITIONS:
+        workflow.transition(item, office, "approve_with_conditions", reason="Fine.",
+                            conditions="Invoice first.",
+                            inputs={"override_reason": "Test fixture: no budget is set."})
+    if state == State.APPROVED or state in PAID_STATES:
         workflow.transition(item, office, "approve", reason="Fine.",
                             inputs={"override_reason": "Test fixture: no budget is set."})
+    if state in PAID_STATES:
+        workflow.transition(item, office, "record_payment",
+                            inputs={"reference": "TEST-1", "paid_on": date.today()})
+    if state in PAID_STATES - {State.PAID}:
+        workflow.system_step(item, "open_renewal", reason="Test fixture: the term ends.")
+    if state in (State.RENEWED, State.ENDED):
+        workflow.transition(item, office, "renew" if state == State.RENEWED else "end_funding",
+                            reason="Test fixture.")
     db.session.commit()
     assert item.state == state
     return item

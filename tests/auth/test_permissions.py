@@ -9,7 +9,7 @@ from governance.auth.roles import Role
 from governance.components.models import Product
 from governance.database import db
 from governance.errors import DomainError, NotAllowed, NotFound
-from governance.states import TRANSITIONS, State
+from governance.states import KIND_SPECIFIC_STATES, TRANSITIONS, State
 from tests import factories as f
 
 RULES_OF_THE_USER = [may.work_the_queue, may.manage_waivers, may.preview_policy_change,
@@ -43,9 +43,15 @@ def test_the_predicate_and_the_raising_check_agree_for_every_role(rule, people):
         _agree(rule, people[who])
 
 
-@pytest.mark.parametrize("state", list(State))
-def test_request_rules_agree_in_every_state(state, people):
-    item = f.request_in(state, people["requester"], people["team"], people["office"])
+# Adoption requests in every state they reach; funding proposals in all of them.
+KIND_STATES = ([("adoption", s) for s in State if s not in KIND_SPECIFIC_STATES]
+               + [("funding", s) for s in State])
+
+
+@pytest.mark.parametrize("kind,state", KIND_STATES, ids=[f"{k}-{s.value}" for k, s in KIND_STATES])
+def test_request_rules_agree_in_every_state(kind, state, people):
+    make = f.request_in if kind == "adoption" else f.funding_proposal_in
+    item = make(state, people["requester"], people["team"], people["office"])
     for who in ("requester", "teammate", "outsider", "office", "compliance", "admin"):
         user = people[who]
         _agree(may.view_request, user, item)
