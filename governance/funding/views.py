@@ -24,6 +24,7 @@ from governance.funding.models import FUNDING_KIND_LABELS
 from governance.funding_core import fiscal
 from governance.states import PAID_STATES
 from governance.web.api_kit import attachment
+from governance.web.helpers import apply_errors
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 DEFAULT_AMOUNT, DEFAULT_TOP = 25_000, 5
@@ -52,34 +53,41 @@ def _funding_template_values():
 @bp.get("/")
 @requires(may.read_funding)
 def index():
-    policy = policies.funding_policy()
     year = _year()
-    result = budgets.summary(year, policy)
-    form = BudgetForm(formdata=None, amount=f"{result.amount.decimal}" if result.budget else "",
-                      note=result.budget.note if result.budget else "")
-    return render_template("funding/budget.html", summary=result, year=year, policy=policy,
+    budget = budgets.budget_of(year)
+    form = BudgetForm(formdata=None, amount=f"{budget.amount.decimal}" if budget else "",
+                      note=budget.note if budget else "")
+    return _budget_page(year, form)
+
+
+def _budget_page(year: int, form: BudgetForm, status: int = 200):
+    policy = policies.funding_policy()
+    return render_template("funding/budget.html", summary=budgets.summary(year, policy),
+                           year=year, policy=policy,
                            year_label=fiscal.label(year, policy.fiscal_year_start_month),
-                           form=form, pledge_reminder=pledge.reminder(
-                               pledge.summary(year - 1, policy)))
+                           form=form, pledge=pledge.summary(year, policy),
+                           pledge_reminder=pledge.reminder(pledge.summary(year - 1, policy))
+                           ), status
 
 
 @bp.post("/budgets/<int:year>")
 @requires(may.manage_funding)
 def set_budget(year: int):
+    """Saved, back to the page; refused, the page again with what was typed and why."""
     form = BudgetForm()
     if form.validate_on_submit():
+        policy = policies.funding_policy()
         try:
             with unit_of_work():
-                budgets.set_budget(current_user, year, form.amount.data,
-                                   policies.funding_policy().currency,
-                                   policies.funding_policy(), note=form.note.data or "")
+                budgets.set_budget(current_user, year, form.amount.data, policy.currency,
+                                   policy, note=form.note.data or "")
         except ValidationFailed as exc:
-            flash("Budget: " + " ".join(exc.errors.values()), "danger")
+            apply_errors(form, exc)
         else:
             flash(f"Budget for FY{year} saved.", "success")
-    else:
-        flash("Give the budget as an amount, e.g. 250000 or 250,000.00.", "danger")
-    return redirect(url_for("funding.index", year=year))
+            return redirect(url_for("funding.index", year=year))
+    flash("Budget: please correct the marked fields.", "danger")
+    return _budget_page(year, form, 422)
 
 
 @bp.get("/suggestions")

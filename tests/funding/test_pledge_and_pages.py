@@ -115,8 +115,10 @@ def test_the_office_sets_the_budget_on_its_page(client, office):
     f.login(client, office["proposer"].user.username)
     page = client.get("/funding/", query_string={"year": YEAR}).get_data(as_text=True)
     assert 'data-testid="no-budget"' in page
-    answer = client.post(f"/funding/budgets/{YEAR}", data={"amount": "ten"})
-    assert answer.status_code == 302
+    answer = client.post(f"/funding/budgets/{YEAR}", data={"amount": "ten", "note": "Q3"})
+    assert answer.status_code == 422
+    again = answer.get_data(as_text=True)
+    assert "is not an amount" in again and 'value="ten"' in again and 'value="Q3"' in again
     assert Api(client, office["proposer"].user).get(
         f"/funding/budgets/{YEAR}").get_json()["set"] is False
     client.post(f"/funding/budgets/{YEAR}", data={"amount": "125,000.50"})
@@ -151,3 +153,24 @@ def test_a_membership_is_proposed_from_the_form_at_its_tiers_fee(client, office)
     assert (item.foundation_id, item.tier_id, item.amount_minor) == ("cncf", "silver",
                                                                     30000_00)
     assert item.state.value == "submitted"
+
+
+def test_the_budget_page_shows_the_pledge_and_the_foundations_to_propose(client, paid):
+    f.login(client, paid["decider"].user.username)
+    page = client.get("/funding/", query_string={"year": YEAR}).get_data(as_text=True)
+    assert "6,000.00 USD</strong> of 400,000.00 USD (200 developers" in page
+    assert 'data-testid="foundations"' in page and "Cloud Native Computing Foundation" in page
+    link = "/funding/proposals/new?funding_kind=membership&amp;foundation=cncf/silver"
+    assert link in page
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert '<option selected value="cncf/silver">' in form
+    assert '<option selected value="membership">' in form
+
+
+def test_the_audit_trail_links_the_budgets_changes(client, paid):
+    f.login(client, paid["decider"].user.username)
+    page = client.get("/audit/", query_string={"object_type": "funding_budget"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200, text[:500]
+    assert f'href="/funding/?year={YEAR}">budget FY{YEAR}</a>' in text
+    assert "Budget FY2026: 90,000.00 USD" in text

@@ -238,7 +238,7 @@ EXPECTED: dict[str, Expect] = {
     # No amount: refused before the role is looked at.
     "api_funding.get_suggestions": Expect(API, {"GET": 422}),
     "funding.index": Expect(FUNDING_READERS, {"GET": 200}),
-    "funding.set_budget": Expect(OFFICE_ONLY, {"POST": 302}),  # no amount: back, a message
+    "funding.set_budget": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form, again
     "funding.draft_suggestions": Expect(OFFICE_ONLY, {"POST": 302}),
     "funding.pledge_page": Expect(FUNDING_READERS, {"GET": 200}),
     "funding.pledge_report": Expect(FUNDING_READERS, {"GET": 200}),
