@@ -30,6 +30,7 @@ from governance import (
     workflow,
 )
 from governance.adoption.views import bp as adoption_bp
+from governance.advisories.views import bp as advisories_bp
 from governance.auth.admin_views import bp as admin_bp
 from governance.auth.views import bp as auth_bp
 from governance.auth.views import limit_sign_in
@@ -51,7 +52,7 @@ from governance.workflow.views import bp as workflow_bp
 
 BLUEPRINTS = (pages_bp, audit_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, scans_bp,
               policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp, sbom_imports_bp,
-              github_bp, funding_bp)
+              github_bp, funding_bp, advisories_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

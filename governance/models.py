@@ -1,8 +1,10 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 from governance.adoption.models import AdoptionRequest  # noqa: F401
+from governance.advisories.models import Advisory, AdvisoryPackage, Finding  # noqa: F401
 from governance.audit.models import AuditEvent  # noqa: F401
 from governance.auth.models import ApiToken, LoginFailure, LoginSession, Team, User  # noqa: F401
 from governance.components.models import Component, Product  # noqa: F401
+from governance.funding.models import FundingBudget, FundingProposal  # noqa: F401
 from governance.github_requests.models import (  # noqa: F401
     CheckWaiver,
     CodeCheckRun,

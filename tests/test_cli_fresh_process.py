@@ -27,7 +27,8 @@ def data(rules, tmp_path):
     sbom.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
         {"type": "library", "name": "left-pad", "version": "1.3.0",
          "purl": "pkg:npm/left-pad@1.3.0", "licenses": [{"license": {"id": "MIT"}}]}]}))
-    return {"sbom": str(sbom), "policy": "policies/license-policy.yaml"}
+    return {"sbom": str(sbom), "policy": "policies/license-policy.yaml",
+            "osv": "tests/advisories/records"}
 
 
 COMMANDS = [
@@ -59,6 +60,11 @@ COMMANDS = [
     (["funding", "pledge", "--year", "2026"], 0, "200 developers, target 400,000.00 USD"),
     (["funding", "pledge", "--year", "2026", "--json"], 0, '"target": "400000.00"'),
     (["funding", "renewals"], 0, "0 renewals opened."),
+    (["advisories", "import", "{osv}"], 0, "2 records read: 2 new, 0 updated"),
+    (["advisories", "affected"], 0, "No advisory affects an approved version."),
+    (["advisories", "affected", "--json"], 0, "[]"),
+    (["advisories", "match"], 0, "0 finding(s) opened, 0 resolved."),
+    (["advisories", "import", "README.md"], 0, "skipped README.md: not JSON"),
 ]
 
 

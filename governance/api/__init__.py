@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_smorest import Api
 
+from governance.api.advisories import blp as advisories_blp
 from governance.api.auth import authenticate_api_request
 from governance.api.clearing import blp as clearing_blp
 from governance.api.compliance import blp as compliance_blp
@@ -25,7 +26,7 @@ from governance.extensions import csrf
 from governance.workflow import kinds
 
 SHARED = (requests_blp, reviews_blp, clearing_blp, scans_blp, compliance_blp, funding_blp,
-          me_blp)
+          advisories_blp, me_blp)
 
 
 def _api_client() -> str:

@@ -176,6 +176,14 @@ def manage_funding(user) -> str | None:
     return "Only the OSS office manages the funding budget."
 
 
+@rule()
+def manage_advisories(user) -> str | None:
+    """Import advisories and triage their findings: the office's work."""
+    if user.role == Role.OSS_OFFICE:
+        return None
+    return "Only the OSS office imports advisories and triages findings."
+
+
 # --- the app ----------------------------------------------------------------------------------
 
 @rule()

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from governance.auth.models import User
+from governance.cli.advisories import advisories_cli
 from governance.cli.audit import audit_cli
 from governance.cli.clearing import clearing_cli
 from governance.cli.compliance import export_command, gate_command, products_cli
@@ -48,6 +49,7 @@ def init_app(app) -> None:
     app.cli.add_command(policies_cli)
     app.cli.add_command(waivers_cli)
     app.cli.add_command(github_cli)
+    app.cli.add_command(advisories_cli)
     app.cli.add_command(funding_cli)
     app.cli.add_command(verdicts_cli)
     app.cli.add_command(clearing_cli)

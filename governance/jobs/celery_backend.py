@@ -17,6 +17,7 @@ from flask import Flask
 from governance import background
 from governance.database import db
 from governance.jobs.housekeeping import (
+    lapse_not_affected,
     lapse_waivers,
     open_funding_renewals,
     recertify_collaborators,
@@ -55,7 +56,9 @@ def celery_init_app(app: Flask) -> Celery:
                        "recertify-collaborators": {"task": "governance.recertify_collaborators",
                                                    "schedule": 3600.0},
                        "funding-renewals": {"task": "governance.open_funding_renewals",
-                                            "schedule": 3600.0}},
+                                            "schedule": 3600.0},
+                       "lapse-not-affected": {"task": "governance.lapse_not_affected",
+                                              "schedule": 3600.0}},
     )
     celery.set_default()
     app.extensions["celery"] = celery
@@ -141,3 +144,8 @@ def recertify_collaborators_task() -> int:
 @shared_task(name="governance.open_funding_renewals")
 def open_funding_renewals_task() -> int:
     return open_funding_renewals()
+
+
+@shared_task(name="governance.lapse_not_affected")
+def lapse_not_affected_task() -> int:
+    return lapse_not_affected()

@@ -18,6 +18,7 @@ import threading
 from governance import background
 from governance.database import db
 from governance.jobs.housekeeping import (
+    lapse_not_affected,
     lapse_waivers,
     open_funding_renewals,
     recertify_collaborators,
@@ -136,6 +137,7 @@ class EmbeddedRunner:
             self._in_app(lapse_waivers, "lapsing expired waivers")
             self._in_app(recertify_collaborators, "re-certifying outside collaborators")
             self._in_app(open_funding_renewals, "opening funding renewals")
+            self._in_app(lapse_not_affected, "lapsing not-affected analyses")
             self.stopping.wait(RECOVERY_INTERVAL)
 
     def _each(self, source: queue.Queue):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from governance.advisories import services as advisories
 from governance.database import unit_of_work
 from governance.funding import renewals
 from governance.github_requests import recertification
@@ -42,3 +43,12 @@ def open_funding_renewals(today: date | None = None) -> int:
     if opened:
         log.info("%d funding renewal(s) opened", len(opened))
     return len(opened)
+
+
+def lapse_not_affected(today: date | None = None) -> int:
+    """Not-affected analyses whose end passed go back to triage; commit; how many."""
+    with unit_of_work():
+        lapsed = advisories.lapse_not_affected(today)
+    if lapsed:
+        log.info("%d not-affected finding(s) back in triage", len(lapsed))
+    return len(lapsed)

@@ -258,6 +258,14 @@ EXPECTED: dict[str, Expect] = {
     "api_funding.put_budget": Expect(API, {"PUT": _api_office_only}),
     "api_funding.get_pledge": Expect(API, {"GET": _api_funding_readers}),
     "api_funding.get_pledge_report": Expect(API, {"GET": _api_funding_readers}),
+    "advisories.index": Expect(LOGIN, {"GET": 200}),
+    "advisories.import_records": Expect(OFFICE_ONLY, {"POST": 302}),  # no file: a message
+    "advisories.finding": Expect(LOGIN, {"GET": 200}),
+    "advisories.analyse": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form, again
+    "api_advisories.post_advisory": Expect(API, {"POST": 422}),
+    "api_advisories.get_affected": Expect(API, {"GET": 200}),
+    # The probe's not_affected has no justification: the office is refused by the service.
+    "api_advisories.patch_finding": Expect(API, {"PATCH": _api_office_only}),
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),
@@ -285,6 +293,7 @@ API_PROBES = {
         "team": w.team_a.id, "funding_kind": "donation", "foundation": "psf", "version": 0},
     "api_funding_proposals.fire_transition": lambda w: {"version": 0},
     "api_funding.put_budget": lambda w: {"amount": "1", "currency": "EUR"},
+    "api_advisories.patch_finding": lambda w: {"state": "not_affected"},
     "api_clearing.put_conclusion": lambda w: {"expression": "MIT", "reason": "Route grid.",
                                               "reason_code": "no-such-code"},
     "api_clearing.delete_conclusion": lambda w: {"reason": "Route grid."},

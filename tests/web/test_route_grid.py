@@ -26,6 +26,8 @@ from sqlalchemy import func, select
 
 import governance
 from governance import policies
+from governance.advisories import services as advisories
+from governance.advisories.models import Finding
 from governance.audit.models import AuditEvent
 from governance.auth import services as auth
 from governance.auth.models import ApiToken, LoginSession
@@ -113,6 +115,12 @@ def world(held_tasks):
                                context="distributed", policy_digest="0" * 64,
                                counts={}, imported_by=engineer)
     db.session.add(w.sbom_import)
+    # An advisory on the approved request's package: one finding.
+    advisories.import_records(None, [("grid", {
+        "id": "GRID-1", "modified": "2026-01-01T00:00:00Z", "affected": [{
+            "package": {"ecosystem": "PyPI", "name": w.decided.component.name},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]})])
+    w.finding = db.session.query(Finding).one()
     for role, user in users.items():
         w.own_tokens[role] = auth.create_token(user, "to revoke")[0]
         w.secrets[role] = auth.create_token(user, "grid")[1]
@@ -184,6 +192,8 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
     if variable == "component_id":
         return [("a component", w.submitted.component_id), ("missing", MISSING),
                 ("too large", TOO_LARGE)]
+    if variable == "finding_id":
+        return [("a finding", w.finding.id), ("missing", MISSING), ("too large", TOO_LARGE)]
     if variable in ("dismissal_id", "waiver_id"):
         return [("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "file_id":
