@@ -58,6 +58,7 @@ bench: setup-dev
 	$(BIN)/python benchmarks/scan_bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/gate_bench.py $(GATE_BENCH_ARGS)
 	$(BIN)/python benchmarks/sbom_scale_bench.py $(SCALE_BENCH_ARGS)
+	$(BIN)/python benchmarks/advisories_bench.py $(ADVISORIES_BENCH_ARGS)
 
 ## make fuzz: schemathesis against /api/v1 of the app served on 127.0.0.1 (fresh SQLite; add
 ## --database-url postgresql://… for a schema of its own there). Exit 1 on any 5xx.

@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from governance import (
     adoption,
+    advisories,
     api,
     auth,
     cli,
@@ -91,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     adoption.init_app(app)
     github_requests.init_app(app)
     funding.init_app(app)
+    advisories.init_app(app)
     license_review.init_app(app)
     scans.init_app(app)
     jobs.init_app(app)

@@ -33,3 +33,9 @@ def test_the_large_sbom_benchmark_gates_and_imports_every_component():
 def test_the_scan_benchmark_starts():
     output = _run("scan_bench.py", "--help")
     assert "scancode" in output
+
+
+def test_the_advisories_benchmark_imports_and_matches_as_typed():
+    output = _run("advisories_bench.py", "--records", "120", "--packages", "20")
+    assert "120 new" in output and "120 unchanged" in output
+    assert output.rstrip().endswith("PASS"), output

@@ -71,12 +71,8 @@ def _keep(advisory: Advisory, parsed: osv.Advisory) -> None:
     advisory.packages = [AdvisoryPackage(purl_type=t, name_key=n[:500]) for t, n in sorted(keys)]
 
 
-def import_records(actor: User | None, records: Iterable[tuple[str, object]]) -> ImportResult:
-    """Keep every usable record of `records` ((where, JSON value or OsvError) pairs), then
-    match what changed; one audit event says what the import did."""
-    if actor is not None:
-        may.manage_advisories.require(actor)
-    result, touched = ImportResult(), []
+def _parsed(records, result: ImportResult):
+    """The usable records, each once; the rest counted as skipped with the reason."""
     seen: set[str] = set()
     for where, record in records:
         result.read += 1
@@ -92,20 +88,44 @@ def import_records(actor: User | None, records: Iterable[tuple[str, object]]) ->
             result.skipped.append((where, f"{parsed.id} appears twice in this import"))
             continue
         seen.add(parsed.id)
-        existing = db.session.scalar(select(Advisory).where(Advisory.osv_id == parsed.id))
-        if existing is not None and existing.modified == parsed.modified:
-            result.unchanged += 1
-            continue
-        if existing is None:
-            existing = Advisory(osv_id=parsed.id)
-            db.session.add(existing)
-            result.new += 1
-        else:
-            result.updated += 1
-        _keep(existing, parsed)
-        touched.append(existing)
-        if len(touched) % 500 == 0:
-            db.session.flush()
+        yield parsed
+
+
+def _batches(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_records(actor: User | None, records: Iterable[tuple[str, object]]) -> ImportResult:
+    """Keep every usable record of `records` ((where, JSON value or OsvError) pairs), then
+    match what changed; one audit event says what the import did. Records are looked up and
+    written a batch at a time (an ecosystem's all.zip holds tens of thousands)."""
+    if actor is not None:
+        may.manage_advisories.require(actor)
+    result, touched = ImportResult(), []
+    for batch in _batches(_parsed(records, result), MATCH_CHUNK):
+        kept = {a.osv_id: a for a in db.session.scalars(
+            select(Advisory).where(Advisory.osv_id.in_([p.id for p in batch])))}
+        for parsed in batch:
+            existing = kept.get(parsed.id)
+            if existing is not None and existing.modified == parsed.modified:
+                result.unchanged += 1
+                continue
+            if existing is None:
+                existing = Advisory(osv_id=parsed.id)
+                db.session.add(existing)
+                result.new += 1
+            else:
+                result.updated += 1
+            _keep(existing, parsed)
+            touched.append(existing)
+        db.session.flush()
     db.session.flush()
     opened, resolved = match(touched)
     result.findings_opened, result.findings_resolved = opened, resolved
@@ -181,6 +201,17 @@ def _as_record(raw: dict) -> dict:
     return {"package": {"ecosystem": raw["ecosystem"], "name": raw["name"],
                         "purl": raw.get("purl", "")},
             "ranges": raw.get("ranges", []), "versions": raw.get("versions", [])}
+
+
+def match_component(component: Component) -> tuple[int, int]:
+    """Match the advisories on one package against the inventory (a version was approved)."""
+    if component.type not in PURL_TYPES:
+        return 0, 0
+    key = normalised_name(component.type, component.namespace, component.name)
+    advisories = list(db.session.scalars(
+        select(Advisory).join(AdvisoryPackage)
+        .where(AdvisoryPackage.purl_type == component.type, AdvisoryPackage.name_key == key)))
+    return match(advisories)
 
 
 def rematch_all() -> tuple[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from blinker import Namespace
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +29,10 @@ from governance.errors import (
 from governance.states import QUEUE_STATES, TRANSITIONS, State, Transition
 from governance.workflow import kinds
 from governance.workflow.models import Comment, Request
+
+# Sent with the request once an approval is flushed, in the approving transaction: packages
+# that keep what approvals mean (security findings on the inventory) connect to it.
+request_approved = Namespace().signal("request-approved")
 
 STALE_MESSAGE = ("This request was changed by someone else since you opened it "
                  "(now: {state}). Reload it to see the changes, then try again.")
@@ -161,6 +166,8 @@ def transition(request: Request, actor: User, name: str, *, expected_version: in
     flush_or_stale(request)
     if kind_rules is not None and kind_rules.after is not None:
         kind_rules.after(request, step, actor, inputs)
+    if step.approves:
+        request_approved.send(request)
     return request
 
 

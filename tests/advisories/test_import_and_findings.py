@@ -115,3 +115,17 @@ def test_not_affected_needs_a_reason_and_may_hold_until_a_day(world):
     assert services.lapse_not_affected(until) == []
     assert services.lapse_not_affected(until + timedelta(days=1)) == [finding]
     assert finding.state == "in_triage" and finding.updated_by is None
+
+
+def test_a_version_approved_after_the_import_is_matched_at_once(world):
+    from governance.states import State
+    from tests import factories as f
+
+    services.import_records(world["office"], osv.read_records(RECORDS))
+    db.session.commit()
+    team = world["requests"]["requests 2.30.0"].team
+    later = f.request_in(State.APPROVED, world["engineer"], team, world["office"],
+                         purl="pkg:pypi/requests@2.28.0")
+    assert "requests 2.28.0" in _findings()
+    assert _findings()["requests 2.28.0"].fixed == ["2.31.0"]
+    assert later.state == State.APPROVED

@@ -58,5 +58,5 @@ def test_the_office_imports_advisories_and_triages_a_finding(page: Page, screens
     expect(page.get_by_role("alert").first).to_contain_text("Analysis saved: Not affected")
     expect(page.get_by_test_id("finding-justification")).to_contain_text("through a proxy")
     screenshot("71-finding-not-affected")
-    page.get_by_role("link", name="Security findings").first.click()
+    page.get_by_label("breadcrumb").get_by_role("link", name="Security findings").click()
     expect(page.get_by_text("No open security findings.")).to_be_visible()

@@ -45,7 +45,8 @@ def test_the_office_allocates_edits_approves_and_pays(page: Page, screenshot):
     expect(page.get_by_test_id("budget-remaining")).to_have_text("20,000.00 USD")
 
     # She allocates 10,000 across the top 5 and drafts them in one step.
-    page.get_by_role("link", name="Suggestions").click()
+    tabs = page.get_by_label("Funding", exact=True)
+    tabs.get_by_role("link", name="Suggestions", exact=True).click()
     page.get_by_label("Allocate (USD)").fill("10000")
     page.get_by_label("across the top").fill("5")
     page.get_by_role("button", name="Allocate", exact=True).click()
@@ -58,7 +59,7 @@ def test_the_office_allocates_edits_approves_and_pays(page: Page, screenshot):
     screenshot("61-funding-drafts")
 
     # She edits lodash's amount and submits it.
-    page.get_by_role("link", name="Donation: lodash").click()
+    page.get_by_test_id("proposals").get_by_role("link", name="Donation: lodash").click()
     expect(page.get_by_test_id("state")).to_contain_text("Draft")
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Amount").fill("4,000")
@@ -89,7 +90,7 @@ def test_the_office_allocates_edits_approves_and_pays(page: Page, screenshot):
     screenshot("63-funding-paid")
 
     # The budget shows it paid.
-    page.get_by_role("link", name="FY", exact=False).first.click()
+    page.get_by_test_id("fiscal-year").get_by_role("link").click()
     expect(page.get_by_test_id("budget-paid")).to_have_text("4,000.00 USD")
     expect(page.get_by_test_id("budget-remaining")).to_have_text("16,000.00 USD")
     expect(page.get_by_test_id("by-beneficiary")).to_contain_text("lodash")
