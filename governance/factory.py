@@ -24,6 +24,7 @@ from governance import (
     github_requests,
     jobs,
     license_review,
+    lifecycle,
     models,  # noqa: F401 - every table on the metadata, for Alembic too
     policies,
     scans,
@@ -44,16 +45,19 @@ from governance.inventory.views import bp as inventory_bp
 from governance.license_review.clearing_views import bp as clearing_bp
 from governance.license_review.views import bp as policies_bp
 from governance.license_review.waiver_views import bp as waivers_bp
+from governance.lifecycle.patch_views import bp as patches_bp
+from governance.lifecycle.views import bp as lifecycle_bp
 from governance.maturity_review.views import bp as maturity_bp
 from governance.pages.audit_views import bp as audit_bp
 from governance.pages.views import bp as pages_bp
 from governance.scans.views import bp as scans_bp
+from governance.upstream.views import bp as upstream_bp
 from governance.web.helpers import IdConverter
 from governance.workflow.views import bp as workflow_bp
 
 BLUEPRINTS = (pages_bp, audit_bp, auth_bp, admin_bp, adoption_bp, workflow_bp, scans_bp,
               policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp, sbom_imports_bp,
-              github_bp, funding_bp, advisories_bp)
+              github_bp, funding_bp, advisories_bp, lifecycle_bp, patches_bp, upstream_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -93,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     github_requests.init_app(app)
     funding.init_app(app)
     advisories.init_app(app)
+    lifecycle.init_app(app)
     license_review.init_app(app)
     scans.init_app(app)
     jobs.init_app(app)

@@ -19,6 +19,8 @@ from governance.license_review.models import (  # noqa: F401
     RecordedVerdict,
     Waiver,
 )
+from governance.lifecycle.models import ComponentUpdate, LocalPatch  # noqa: F401
 from governance.maturity_review.models import MaturityReview  # noqa: F401
 from governance.scans.models import Archive, FileResult, Scan, ScanFile  # noqa: F401
+from governance.upstream.models import CommunityRole, Contribution  # noqa: F401
 from governance.workflow.models import Comment, Request  # noqa: F401

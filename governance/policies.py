@@ -19,6 +19,7 @@ from governance.rules.clearing import ClearingRules, load_clearing
 from governance.rules.funding import FundingPolicy, load_funding_policy
 from governance.rules.gate_scope import GateScope, load_gate_scope
 from governance.rules.github import GitHubPolicy, load_github_policy
+from governance.rules.lifecycle import LifecyclePolicy, load_lifecycle_policy
 from governance.rules.maturity import MaturityCriteria, load_maturity
 from governance.rules.request_rules import RequestRules, load_request_rules
 
@@ -34,6 +35,7 @@ class LoadedPolicies:
     gate_scope: GateScope  # what the CI gate leaves out
     github: GitHubPolicy  # governed orgs, outbound licenses, checks on code to publish
     funding: FundingPolicy  # budget currency, foundations, channels, usage score, allocation
+    lifecycle: LifecyclePolicy  # update cadence and security-fix deadlines per criticality
 
 
 def load(policies_dir: Path | str) -> LoadedPolicies:
@@ -50,7 +52,9 @@ def load(policies_dir: Path | str) -> LoadedPolicies:
                                   categories=license_categories(), is_spdx_id=_is_spdx_id),
         funding=load_funding_policy(Path(policies_dir) / "funding.yaml",
                                     contexts=[c.id for c in rules.contexts],
-                                    read_money=money.parse, check_currency=money.check_currency))
+                                    read_money=money.parse, check_currency=money.check_currency),
+        lifecycle=load_lifecycle_policy(Path(policies_dir) / "lifecycle.yaml",
+                                        contexts=[c.id for c in rules.contexts]))
 
 
 def _is_spdx_id(name: str) -> bool:
@@ -96,3 +100,7 @@ def github_policy() -> GitHubPolicy:
 
 def funding_policy() -> FundingPolicy:
     return loaded().funding
+
+
+def lifecycle_policy() -> LifecyclePolicy:
+    return loaded().lifecycle

@@ -24,6 +24,8 @@ class State(str, enum.Enum):
     RENEWAL_DUE = "renewal_due"
     RENEWED = "renewed"
     ENDED = "ended"
+    # An approved version a recorded update replaced, once its successor was approved.
+    SUPERSEDED = "superseded"
 
     @property
     def label(self) -> str:
@@ -48,8 +50,8 @@ class State(str, enum.Enum):
 
     @property
     def follows_approval(self) -> bool:
-        """A state an approval led to (a funding proposal paid, renewed...)."""
-        return self in PAID_STATES
+        """A state an approval led to (a funding proposal paid, renewed; a version updated)."""
+        return self in AFTER_APPROVAL_STATES
 
     @property
     def tone(self) -> str:
@@ -70,6 +72,7 @@ STATE_LABELS = {
     State.RENEWAL_DUE: "Renewal due",
     State.RENEWED: "Renewed",
     State.ENDED: "Ended",
+    State.SUPERSEDED: "Updated since",
 }
 
 STATE_TONES = {
@@ -77,7 +80,7 @@ STATE_TONES = {
     State.APPROVED: "positive", State.APPROVED_WITH_CONDITIONS: "positive",
     State.REJECTED: "negative", State.CHANGES_REQUESTED: "attention", State.WITHDRAWN: "closed",
     State.PAID: "positive", State.RENEWAL_DUE: "attention", State.RENEWED: "closed",
-    State.ENDED: "closed",
+    State.ENDED: "closed", State.SUPERSEDED: "closed",
 }
 
 # "Approved" is these two states, everywhere: decisions, inventory, waivers, the gate.
@@ -88,8 +91,10 @@ QUEUE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW})
 DECIDED_STATES = APPROVED_STATES | {State.REJECTED}
 # A funding proposal whose money went out (counted as paid against its year's budget).
 PAID_STATES = frozenset({State.PAID, State.RENEWAL_DUE, State.RENEWED, State.ENDED})
+# States an approval led to: the approval's decision still stands on record.
+AFTER_APPROVAL_STATES = PAID_STATES | {State.SUPERSEDED}
 # States only some kinds reach (a list filter of another kind leaves them out).
-KIND_SPECIFIC_STATES = PAID_STATES
+KIND_SPECIFIC_STATES = PAID_STATES | {State.SUPERSEDED}
 # States whose fields the requester may still change.
 EDITABLE_STATES = frozenset({State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED})
 
@@ -155,6 +160,13 @@ TRANSITIONS: dict[str, Transition] = {
            needs_reason=True, is_decision=True, tone="negative"),
         _t("request_changes", "Request changes", {State.IN_REVIEW}, State.CHANGES_REQUESTED,
            Actor.OFFICE, "changes_requested", needs_reason=True),
+        # Adoption requests after an update: the quick re-check approves a successor whose
+        # licenses and obligations did not change, and the approved predecessor steps aside.
+        _t("recheck_approve", "Approved by quick re-check", {State.SUBMITTED}, State.APPROVED,
+           Actor.SYSTEM, "approved_by_recheck", needs_reason=True, is_decision=True,
+           kind_specific=True),
+        _t("supersede", "Updated", APPROVED_STATES, State.SUPERSEDED, Actor.SYSTEM,
+           "superseded", needs_reason=True, kind_specific=True),
         _t("reopen", "Back to review", APPROVED_STATES,
            State.IN_REVIEW, Actor.SYSTEM, "approval_reopened", needs_reason=True),
         # Funding proposals: the payment, and the renewal of a term that ends.

@@ -65,6 +65,14 @@ COMMANDS = [
     (["advisories", "affected", "--json"], 0, "[]"),
     (["advisories", "match"], 0, "0 finding(s) opened, 0 resolved."),
     (["advisories", "import", "README.md"], 0, "skipped README.md: not JSON"),
+    (["contributions", "summary"], 0, "No upstream contribution recorded."),
+    (["contributions", "summary", "--json"], 0, '"years": {}'),
+    (["contributions", "import", "tests/upstream/ledger.csv"], 0, "1 row(s) read: 1 new"),
+    (["contributions", "import", "README.md"], 1, "README.md is not a CSV file"),
+    (["updates", "overdue"], 0, "Nothing is overdue."),
+    (["updates", "overdue", "--json"], 0, "[]"),
+    (["patches", "list"], 0, "No active local patch."),
+    (["patches", "list", "--attention", "--json"], 0, "[]"),
 ]
 
 

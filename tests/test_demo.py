@@ -70,6 +70,20 @@ def test_demo_load_fills_an_empty_database_once(runner):
     assert set(products) == {"Billing jobs", "Admin console", "Report agent"}
     assert {r.component.name for r in requests.values()
             if r.product is products["Admin console"]} == {"lodash", "is-number"}
+    # After approval: the real advisory on requests 2.32.3 (and no other version), lodash
+    # past its quarterly update, two patches needing attention.
+    from governance.advisories import reports
+    from governance.lifecycle import cadence
+    from governance.lifecycle import patches as local_patches
+
+    assert [(r.finding.advisory.osv_id, r.finding.component.purl)
+            for r in reports.affected(open_only=True)] == [
+        ("GHSA-9hjg-9r4m-mvj7", "pkg:pypi/requests@2.32.3")]
+    assert [(d.request.component.name, d.kind) for d in cadence.overdue()] == [
+        ("lodash", "regular")]
+    assert {p.title.split()[0] for p in local_patches.listed(needs_attention=True)} == {
+        "Remove"}  # the temporary one is forwarded upstream: nothing to do yet
+    assert len(local_patches.listed()) == 2
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0
     assert len(db.session.scalars(select(AdoptionRequest)).all()) == len(requests)

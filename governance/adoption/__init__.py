@@ -32,6 +32,7 @@ KIND = kinds.RequestKind(
                                        blocking=frozenset({license_review.WITHOUT_SCAN})),
     detail_endpoint="adoption.detail", render_detail=views.render_detail,
     reviews_license=True, api_schema=AdoptionRequestSchema, api_blueprint=api.blp,
+    own_steps=frozenset({"recheck_approve", "supersede"}),
     load_demo=demo.load_demo)
 
 

@@ -50,7 +50,7 @@ class AdoptionInput:
     product_id: int | None = None
 
 
-def _check_url(value: str, key: str, errors: dict) -> str:
+def check_web_address(value: str, key: str, errors: dict) -> str:
     """A web address as every export will take it: http(s), a host, no spaces or characters a
     URL may not hold."""
     value = (value or "").strip()
@@ -133,8 +133,8 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
         errors["usage_context"] = "Choose how the package will be used."
     if data.linking not in {o.id for o in rules.linking}:
         errors["linking"] = "Choose how the package is linked or embedded."
-    homepage = _check_url(data.homepage_url, "homepage_url", errors)
-    repository = _check_url(data.repository_url, "repository_url", errors)
+    homepage = check_web_address(data.homepage_url, "homepage_url", errors)
+    repository = check_web_address(data.repository_url, "repository_url", errors)
     if len(data.justification or "") > MAX_TEXT:
         errors["justification"] = "Keep the justification under 20,000 characters."
     try:

@@ -3,14 +3,25 @@ the affected version, as the API, the CLI and the pages list them (open ones old
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from governance import policies
 from governance.adoption.models import AdoptionRequest
 from governance.advisories.models import OPEN_FINDING_STATES, Finding
 from governance.database import db
 from governance.inventory.services import UsageFilters, usages_query
+
+
+def fix_due(finding: Finding, requests: list[AdoptionRequest]) -> date:
+    """The security-fix deadline (policies/lifecycle.yaml): the advisory's import plus the
+    days of the most critical use of the version (the most critical level when unused)."""
+    policy = policies.lifecycle_policy()
+    days = min((policy.level_for(r.usage_context).security_fix_days for r in requests),
+               default=policy.levels[0].security_fix_days)
+    return finding.opened_at.date() + timedelta(days=days)
 
 
 @dataclass
@@ -19,6 +30,10 @@ class AffectedRow:
     teams: list[str]
     products: list[str]
     requests: list[AdoptionRequest]
+
+    @property
+    def fix_due(self) -> date:
+        return fix_due(self.finding, self.requests)
 
     def to_dict(self) -> dict:
         advisory, component = self.finding.advisory, self.finding.component
@@ -31,6 +46,7 @@ class AffectedRow:
                 "not_affected_until": (self.finding.not_affected_until.isoformat()
                                        if self.finding.not_affected_until else None),
                 "opened_at": self.finding.opened_at.isoformat(), "finding": self.finding.id,
+                "fix_due": self.fix_due.isoformat() if self.finding.is_open else None,
                 "requests": [r.id for r in self.requests]}
 
 
@@ -66,3 +82,12 @@ def for_request(request: AdoptionRequest) -> list[Finding]:
     return list(db.session.scalars(
         select(Finding).where(Finding.component_id == request.component_id)
         .options(selectinload(Finding.advisory)).order_by(Finding.opened_at, Finding.id)))
+
+
+def open_counts(component_ids) -> dict[int, int]:
+    """How many open findings each component version has (a product's page, in one query)."""
+    return dict(db.session.execute(
+        select(Finding.component_id, func.count(Finding.id))
+        .where(Finding.component_id.in_(list(component_ids) or [0]),
+               Finding.state.in_(OPEN_FINDING_STATES))
+        .group_by(Finding.component_id)).all())

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from governance.advisories.models import (
     FINDING_STATE_LABELS,
     FINDING_STATES,
+    OPEN_FINDING_STATES,
     Advisory,
     AdvisoryPackage,
     Finding,
@@ -272,6 +273,26 @@ def lapse_not_affected(today: date | None = None) -> list[Finding]:
             "triage it again."), until=None)
     db.session.flush()
     return list(lapsed)
+
+
+def resolve_unused(component: Component, reason: str) -> list[Finding]:
+    """The version left the inventory (its last use was updated): its open findings are
+    resolved by the app, saying why."""
+    if inventory_uses(component):
+        return []
+    found = db.session.scalars(select(Finding).where(
+        Finding.component_id == component.id,
+        Finding.state.in_(OPEN_FINDING_STATES))).all()
+    for finding in found:
+        _change(finding, None, "resolved", justification=reason, until=None)
+    db.session.flush()
+    return list(found)
+
+
+def inventory_uses(component: Component) -> int:
+    """How many approved, unexpired uses the version has."""
+    return len(db.session.scalars(usages_query(UsageFilters()).where(
+        Component.id == component.id)).all())
 
 
 def get_finding(finding_id: int) -> Finding:

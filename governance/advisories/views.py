@@ -23,6 +23,7 @@ bp = Blueprint("advisories", __name__, url_prefix="/advisories")
 @bp.app_context_processor
 def _advisory_template_values():
     return {"advisory_findings": reports.for_request,
+            "open_findings_by_component": reports.open_counts,
             "finding_state_labels": FINDING_STATE_LABELS,
             "open_finding_states": OPEN_FINDING_STATES}
 

@@ -18,15 +18,17 @@ from governance.api.auth import authenticate_api_request
 from governance.api.clearing import blp as clearing_blp
 from governance.api.compliance import blp as compliance_blp
 from governance.api.funding import blp as funding_blp
+from governance.api.lifecycle import blp as lifecycle_blp
 from governance.api.me import blp as me_blp
 from governance.api.requests import blp as requests_blp
 from governance.api.reviews import blp as reviews_blp
 from governance.api.scans import blp as scans_blp
+from governance.api.upstream import blp as upstream_blp
 from governance.extensions import csrf
 from governance.workflow import kinds
 
 SHARED = (requests_blp, reviews_blp, clearing_blp, scans_blp, compliance_blp, funding_blp,
-          advisories_blp, me_blp)
+          advisories_blp, lifecycle_blp, upstream_blp, me_blp)
 
 
 def _api_client() -> str:

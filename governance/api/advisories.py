@@ -43,6 +43,8 @@ class AffectedSchema(Schema):
     not_affected_until = fields.Str(allow_none=True)
     opened_at = fields.Str()
     finding = fields.Int()
+    fix_due = fields.Str(allow_none=True, metadata={
+        "description": "An open finding's security-fix deadline (policies/lifecycle.yaml)"})
     requests = fields.List(fields.Int())
 
 

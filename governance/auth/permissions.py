@@ -184,6 +184,60 @@ def manage_advisories(user) -> str | None:
     return "Only the OSS office imports advisories and triages findings."
 
 
+@rule()
+def record_upstream(user, team) -> str | None:
+    """Upstream contributions are their team's record: its members add them and change their
+    state; the office and administrators for any team."""
+    if user.role in (Role.OSS_OFFICE, Role.ADMIN) or team.id in user.team_ids():
+        return None
+    return f"Only members of {team.name} (or the OSS office) record its upstream work."
+
+
+@rule()
+def record_community_role(user, team, person_id=None) -> str | None:
+    """A community role: for one of your teams, or your own; the office and administrators
+    record anyone's."""
+    if user.role in (Role.OSS_OFFICE, Role.ADMIN):
+        return None
+    if team is not None:
+        return record_upstream.why_not(user, team)
+    if person_id == user.id:
+        return None
+    return "Choose one of your teams: only the OSS office records someone else's role alone."
+
+
+@rule()
+def import_contributions(user) -> str | None:
+    """A CSV of upstream contributions, for every team at once: the office and admins."""
+    if user.role in (Role.OSS_OFFICE, Role.ADMIN):
+        return None
+    return "Only the OSS office and administrators import upstream contributions."
+
+
+@rule()
+def record_patch(user, team) -> str | None:
+    """A local patch is the team's: its members record it; the office for any team."""
+    if user.role == Role.OSS_OFFICE or team.id in user.team_ids():
+        return None
+    return "Only the team that carries the patch (or the OSS office) records it."
+
+
+@rule()
+def edit_patch(user, patch) -> str | None:
+    """Edit, re-confirm or remove a patch: its team and the office."""
+    if user.role == Role.OSS_OFFICE or patch.team_id in user.team_ids():
+        return None
+    return "Only the team that carries the patch (or the OSS office) changes it."
+
+
+@rule()
+def manage_patches(user) -> str | None:
+    """Approve a permanent patch and review it yearly: the office's work."""
+    if user.role == Role.OSS_OFFICE:
+        return None
+    return "Only the OSS office approves and reviews permanent patches."
+
+
 # --- the app ----------------------------------------------------------------------------------
 
 @rule()

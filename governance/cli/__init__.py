@@ -15,6 +15,8 @@ from governance.cli.funding import funding_cli
 from governance.cli.github import github_cli
 from governance.cli.policies import policies_cli
 from governance.cli.scan import scan_command, scans_cli
+from governance.cli.updates import patches_cli, updates_cli
+from governance.cli.upstream import contributions_cli
 from governance.cli.users import users_cli
 from governance.cli.verdicts import verdicts_cli
 from governance.cli.waivers import waivers_cli
@@ -50,7 +52,10 @@ def init_app(app) -> None:
     app.cli.add_command(waivers_cli)
     app.cli.add_command(github_cli)
     app.cli.add_command(advisories_cli)
+    app.cli.add_command(contributions_cli)
     app.cli.add_command(funding_cli)
+    app.cli.add_command(updates_cli)
+    app.cli.add_command(patches_cli)
     app.cli.add_command(verdicts_cli)
     app.cli.add_command(clearing_cli)
     app.cli.add_command(products_cli)

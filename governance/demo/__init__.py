@@ -1,5 +1,6 @@
 """Demo data for `flask demo load`: one user per role, teams, products, and what each
-registered request kind adds (its RequestKind.load_demo: requests in several states).
+registered request kind adds (its RequestKind.load_demo: requests in several states), then
+the upstream ledger (governance.upstream.demo).
 
 Everything is created through the services, so the audit trail and timelines are real.
 """
@@ -13,6 +14,8 @@ from governance import background, policies
 from governance.auth import services as auth
 from governance.database import db
 from governance.inventory import services as inventory
+from governance.lifecycle import demo as lifecycle_demo
+from governance.upstream import demo as upstream_demo
 from governance.workflow import kinds
 
 USERS = [
@@ -56,5 +59,9 @@ def load() -> dict[str, tuple[str, str]]:
         for kind in kinds.registered().values():
             if kind.load_demo is not None:
                 kind.load_demo(users, teams, products)
+        # After approval: advisories on the inventory, an overdue update, local patches.
+        lifecycle_demo.load_demo(users, teams)
+        # The upstream ledger: some contributions are entered from the requests' components.
+        upstream_demo.load_demo(users, teams)
         db.session.commit()
     return passwords

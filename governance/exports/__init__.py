@@ -11,6 +11,7 @@ from governance.exports.model import (
     ExportComponent,
     ExportError,
     ExportInput,
+    ExportPatch,
     ExportScope,
     ExportUsage,
     is_exportable_url,
@@ -18,6 +19,7 @@ from governance.exports.model import (
 from governance.exports.notice import build_notice_html, build_notice_text, scancode_license_text
 from governance.exports.spdx_json import build_spdx
 
-__all__ = ["ExportComponent", "ExportError", "ExportInput", "ExportScope", "ExportUsage",
+__all__ = ["ExportComponent", "ExportError", "ExportInput", "ExportPatch", "ExportScope",
+           "ExportUsage",
            "build_csv", "build_cyclonedx", "build_notice_html", "build_notice_text",
            "build_spdx", "is_exportable_url", "scancode_license_text"]

@@ -153,6 +153,7 @@ def _component(component: ExportComponent, ref: str):
                                             url=XsUri(component.download_url)))
     licenses, evidence = _licenses(component)
     return Component(
+        pedigree=_pedigree(component),
         name=component.name, version=component.version, type=ComponentType.LIBRARY,
         bom_ref=ref,
         purl=PackageURL.from_string(component.purl) if component.purl else None,
@@ -167,6 +168,24 @@ def _component(component: ExportComponent, ref: str):
                               + (f", product {u.product}" if u.product else "")
                               + f" ({u.context}, {u.state})") for u in component.usages],
     )
+
+
+def _pedigree(component: ExportComponent):
+    """The company's local patches on the component: pedigree.patches of type unofficial."""
+    if not component.patches:
+        return None
+    from cyclonedx.model import AttachedText, XsUri
+    from cyclonedx.model.component import Diff, Patch, PatchClassification, Pedigree
+    from cyclonedx.model.issue import IssueClassification, IssueType
+
+    return Pedigree(patches=[Patch(
+        type=PatchClassification.UNOFFICIAL,
+        diff=Diff(text=AttachedText(content=p.diff_text) if p.diff_text else None,
+                  url=XsUri(p.diff_url) if p.diff_url else None)
+        if p.diff_text or p.diff_url else None,
+        resolves=[IssueType(type=IssueClassification.DEFECT, name=p.title,
+                            references=[XsUri(u) for u in p.resolves])])
+        for p in component.patches])
 
 
 def _licenses(component: ExportComponent) -> tuple[list, list]:

@@ -75,6 +75,27 @@ class ExportUsage:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ExportPatch:
+    """A local change the company applies on top of the upstream release (CycloneDX
+    pedigree.patches, type "unofficial")."""
+
+    title: str
+    diff_text: str | None = None  # the patch file, when it is kept
+    diff_url: str | None = None
+    resolves: tuple[str, ...] = ()  # the upstream issue or pull request
+
+    def __post_init__(self):
+        _set(self, "title", _text("a patch", "title", self.title, required=True))
+        owner = f"patch {self.title!r}"
+        _set(self, "diff_text", self.diff_text or None)
+        _set(self, "diff_url", _text(owner, "diff_url", self.diff_url))
+        _url(owner, "diff_url", self.diff_url)
+        _set(self, "resolves", _texts(owner, "resolves", self.resolves))
+        for url in self.resolves:
+            _url(owner, "resolves", url)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ExportComponent:
     """A package the scope uses, with the license the office concluded for it."""
 
@@ -98,6 +119,7 @@ class ExportComponent:
     # Obligation ids (governance.licensing.model.OBLIGATIONS) the license policy gives the
     # component in the contexts it is used in.
     obligations: tuple[str, ...] = ()
+    patches: tuple[ExportPatch, ...] = ()
 
     @property
     def label(self) -> str:
@@ -126,6 +148,9 @@ class ExportComponent:
         for usage in self.usages:
             if not isinstance(usage, ExportUsage):
                 raise ExportError(f"{owner}: usages holds {usage!r}, not an ExportUsage")
+        _set(self, "patches", tuple(self.patches))
+        if not all(isinstance(p, ExportPatch) for p in self.patches):
+            raise ExportError(f"{owner}: patches must be a list of ExportPatch")
         unknown = [o for o in self.obligations if o not in OBLIGATIONS]
         if unknown:
             raise ExportError(f"{owner}: unknown obligation {', '.join(unknown)} (known: "

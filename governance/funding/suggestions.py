@@ -1,7 +1,8 @@
 """Which projects the company depends on most, and why: each project's signals read from the
-approved inventory (teams, products, usage contexts, versions) and from its latest scan's health
-signals, scored as policies/funding.yaml says, and an amount allocated across the top N. The
-projects the company controls itself are left out."""
+approved inventory (teams, products, usage contexts, versions), from its latest scan's health
+signals and from the upstream ledger (our contributions, our people's current roles), scored
+as policies/funding.yaml says, and an amount allocated across the top N. The projects the
+company controls itself are left out."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,10 @@ from governance.database import db
 from governance.funding_core.allocation import allocate
 from governance.funding_core.score import SignalRule, score
 from governance.inventory.services import UsageFilters, usages_query
+from governance.lifecycle import patches as local_patches
 from governance.rules.funding import FundingPolicy
 from governance.scans.services import latest_finished_scan
+from governance.upstream import reports as upstream
 
 MAX_TOP = 100
 
@@ -63,6 +66,10 @@ def projects(policy: FundingPolicy) -> list[Project]:
         scan = latest_finished_scan(request)
         if scan is not None and (entry["scan"] is None or scan.id > entry["scan"].id):
             entry["scan"] = scan
+    # One grouped query each for the upstream ledger, whatever the number of projects.
+    contributions = upstream.contributions_by_project()
+    community_roles = upstream.current_roles_by_project()
+    carried = local_patches.active_by_project()
     found = []
     for (type_, namespace, name), entry in grouped.items():
         purl = PackageURL(type=type_, namespace=namespace or None, name=name).to_string()
@@ -72,8 +79,9 @@ def projects(policy: FundingPolicy) -> list[Project]:
                    "products": float(len(entry["products"])),
                    "usage_contexts": entry["contexts"],
                    "approved_versions": float(len(entry["versions"])),
-                   # Counted once the app records them (local patches, upstream work).
-                   "local_patches": 0.0, "upstream_contributions": 0.0,
+                   "local_patches": float(carried.get(purl, 0)),
+                   "upstream_contributions": float(contributions.get(purl, 0)),
+                   "community_roles": float(community_roles.get(purl, 0)),
                    **_health(entry["scan"])}
         wanted = {s.id for s in policy.signals}
         main_team = min(entry["teams"], key=lambda t: (-entry["teams"][t], t))

@@ -34,6 +34,10 @@ from governance.licensing.policy import LicensePolicy
 from governance.scans.services import latest_finished_scan
 
 TOOL_VERSION = "0.6"
+# Where the exports read the local patches on each component version: a function of
+# component ids -> {id: [ExportPatch]}, registered by the domain that keeps patches
+# (governance.lifecycle), which sits above this one.
+PATCH_SOURCES: list = []
 # The statements most files carry first (the summary orders them so); a notice is read.
 MAX_COPYRIGHTS = 50
 
@@ -105,7 +109,12 @@ def export_input(scope: ExportScope, filters: inventory.UsageFilters, policy: Li
         grouped.setdefault(usage.request.component_id, []).append(usage)
     warnings: list[str] = []
     cleared = clearings(grouped)
-    components = [_component(items, warnings, cleared.get(component_id, NO_CLEARING))
+    patches: dict[int, list] = {}
+    for source in PATCH_SOURCES:
+        for component_id, found in source(list(grouped)).items():
+            patches.setdefault(component_id, []).extend(found)
+    components = [_component(items, warnings, cleared.get(component_id, NO_CLEARING),
+                             tuple(patches.get(component_id, ())))
                   for component_id, items in grouped.items()]
     return ExportInput(scope=scope, components=components,
                        created=created or datetime.now(timezone.utc).replace(microsecond=0),
@@ -136,7 +145,7 @@ def _licenses(verdict, summary: dict, clearing: Clearing) -> dict:
 
 
 def _component(items: list[inventory.Usage], warnings: list[str],
-               clearing: Clearing = NO_CLEARING) -> ExportComponent:
+               clearing: Clearing = NO_CLEARING, patches: tuple = ()) -> ExportComponent:
     """The component as the formats see it. Stored data never stops an export: a value the
     formats refuse is left out and named in `warnings`."""
     first = items[0]
@@ -167,7 +176,7 @@ def _component(items: list[inventory.Usage], warnings: list[str],
             copyrights=copyrights[:MAX_COPYRIGHTS], holders=holders[:50],
             homepage_url=homepage, download_url=download,
             sha256=scan.archive.sha256 if scan and scan.archive else None,
-            obligations=tuple(obligations), usages=usages)
+            obligations=tuple(obligations), usages=usages, patches=patches)
     except ExportError as exc:
         warnings.append(f"{label}: {exc}; exported with its name, version and purl only")
         return ExportComponent(name=component.full_name, version=component.version or None,

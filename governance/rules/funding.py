@@ -13,7 +13,8 @@ from governance.rules.loader import PolicyError, line_of, load_yaml
 from governance.rules.request_rules import ID_PATTERN
 
 SIGNALS = ("teams", "products", "usage_contexts", "approved_versions", "no_security_policy",
-           "few_maintainers", "low_activity", "local_patches", "upstream_contributions")
+           "few_maintainers", "low_activity", "local_patches", "upstream_contributions",
+           "community_roles")
 
 
 @dataclass(frozen=True)

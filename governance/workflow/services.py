@@ -206,18 +206,25 @@ def reopen(request: Request, *, reason: str) -> Request:
 
 
 def system_step(request: Request, name: str, *, reason: str) -> Request:
-    """A step the app takes by itself on a schedule (reopen a lapsed approval, open a
-    renewal), recorded in the audit trail with no person as actor."""
+    """A step the app takes by itself (reopen a lapsed approval, open a renewal, approve an
+    unchanged update), recorded in the audit trail with no person as actor; a decision is
+    stamped as decided by nobody."""
     step = TRANSITIONS[name]
     if request.state not in step.sources or not kinds.takes_step(request, step):
         raise IllegalTransition(f"A request that is {request.state.label.lower()} cannot be "
                                 f"“{step.label.lower()}”.")
     before = {"state": request.state.value}
     request.state = step.target
+    if step.is_decision:
+        request.decided_at, request.decided_by_id = utcnow(), None
+        request.decision_reason, request.conditions = reason, ""
+        request.approval_expires_on = None
     audit.record(None, "request", request.id, step.event,
                  summary=f"{step.label}: {request.title}", before=before,
                  after={"state": request.state.value, "reason": reason})
     flush_or_stale(request)
+    if step.approves:
+        request_approved.send(request)
     return request
 
 

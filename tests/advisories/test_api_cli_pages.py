@@ -92,3 +92,21 @@ def test_the_office_triages_on_the_findings_page_and_keeps_what_it_typed(client,
     assert "We compile user-supplied code." in page and "Save analysis" not in page
     assert client.post(f"/advisories/findings/{finding.id}",
                        data={"state": "resolved"}).status_code == 403
+
+
+def test_the_product_page_flags_its_component_with_an_open_finding(client, world):
+    from governance.advisories import services as advisories
+
+    advisories.import_records(world["office"], [("t", record("GHSA-67hx-6x53-jw92"))])
+    db.session.commit()
+    product = world["requests"]["traverse 7.23.1"].product
+    f.login(client, world["office"].username)
+    page = client.get(f"/products/{product.id}").get_data(as_text=True)
+    assert 'data-testid="product-finding"' in page and "1 security finding" in page
+    finding = db.session.query(Finding).filter_by(
+        component_id=world["requests"]["traverse 7.23.1"].component_id).one()
+    advisories.set_state(finding, world["office"], "false_positive",
+                         justification="Never parses untrusted code.")
+    db.session.commit()
+    assert "security finding" not in client.get(f"/products/{product.id}").get_data(
+        as_text=True)

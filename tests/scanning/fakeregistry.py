@@ -50,7 +50,15 @@ MIT = "MIT License\n\nPermission is hereby granted, free of charge, to any perso
 PYPI_PACKAGES = {
     "demo-lib": {"1.0.0": ("sdist", "wheel"), "1.1.0": ("sdist", "wheel")},
     "wheel-only": {"0.3.0": ("wheel",)},
+    "relicensed-lib": {"1.0.0": ("sdist",), "2.0.0": ("sdist",)},
 }
+GPL3 = ("GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n\nThis program is free software: "
+        "you can redistribute it and/or modify it under the terms of the GNU General Public "
+        "License as published by the Free Software Foundation, either version 3 of the "
+        "License, or (at your option) any later version.\n")
+# The license file of a release when it is not MIT: a project that changed its license.
+LICENSE_TEXTS = {("relicensed-lib", "2.0.0"): GPL3}
+DECLARED = {("relicensed-lib", "2.0.0"): "GPL-3.0-or-later"}
 NPM_PACKAGES = {
     "tiny-num": ("1.0.0", "1.1.0"),
     "@acme/widget": ("2.0.0",),
@@ -148,8 +156,9 @@ class FakeRegistry:
                 if kind == "sdist":
                     filename = f"{stem}-{version}.tar.gz"
                     body = make_tarball({
-                        f"{stem}-{version}/PKG-INFO": f"Name: {name}\nVersion: {version}\n",
-                        f"{stem}-{version}/LICENSE": MIT,
+                        f"{stem}-{version}/PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\n"
+                        f"Version: {version}\nLicense: {DECLARED.get((name, version), 'MIT')}\n",
+                        f"{stem}-{version}/LICENSE": LICENSE_TEXTS.get((name, version), MIT),
                         f"{stem}-{version}/{stem}/__init__.py": f"__version__ = '{version}'\n",
                     })
                     packagetype = "sdist"

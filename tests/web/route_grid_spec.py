@@ -58,6 +58,30 @@ def _api_office_only(case: Case, role: str) -> int:
     return 422 if role == OFFICE else 403
 
 
+def _patch_keepers(case: Case, role: str) -> int:
+    # Team A's patch: its team and the office get the empty form back, others are refused.
+    return 422 if role in TEAM_A or role == OFFICE else 403
+
+
+def _patch_editors(case: Case, role: str) -> int:
+    return 200 if role in TEAM_A or role == OFFICE else 403
+
+
+def _api_patch_edit(case: Case, role: str) -> int:
+    # The probe changes nothing that matters (the same title): saved for its keepers.
+    return 200 if role in TEAM_A or role == OFFICE else 403
+
+
+def _api_patch_confirm(case: Case, role: str) -> int:
+    # The probe is valid, but no update waits for the patch's confirmation.
+    return 409 if role in TEAM_A or role == OFFICE else 403
+
+
+def _api_patch_approve(case: Case, role: str) -> int:
+    # Team A's patch is temporary: only permanent ones are approved.
+    return 409 if role == OFFICE else 403
+
+
 def _api_transition(case: Case, role: str) -> int:
     step = TRANSITIONS.get(case.values["name"])
     if step is None or step.actor == Actor.SYSTEM:  # the app's own steps are not offered
@@ -134,6 +158,25 @@ def _api_funding_readers(case: Case, role: str) -> int:
 
 def _scan_file(case: Case, role: str) -> int:
     return 200 if "submitted" in case.labels else 404  # the file belongs to that scan
+
+
+def _upstream_keepers(case: Case, role: str) -> bool:
+    # Team A's contribution or role: its team, the office and administrators keep it.
+    return role in TEAM_A or role in (OFFICE, ADMIN)
+
+
+def _upstream_web(case: Case, role: str) -> int:
+    return 302 if _upstream_keepers(case, role) else 403  # done or refused with a message
+
+
+def _upstream_api(case: Case, role: str) -> int:
+    # The probes are valid in shape but not in content (a merged issue, a future day, a
+    # closed day missing): team A's side is refused by the service, the others for the role.
+    return 422 if _upstream_keepers(case, role) else 403
+
+
+def _upstream_import(case: Case, role: str) -> int:
+    return 422 if role in (OFFICE, ADMIN) else 403  # `{}` is not the CSV header
 
 
 ADMINS = frozenset({ADMIN})
@@ -262,17 +305,52 @@ EXPECTED: dict[str, Expect] = {
     "advisories.import_records": Expect(OFFICE_ONLY, {"POST": 302}),  # no file: a message
     "advisories.finding": Expect(LOGIN, {"GET": 200}),
     "advisories.analyse": Expect(OFFICE_ONLY, {"POST": 422}),  # the empty form, again
+    "upstream.contributions": Expect(LOGIN, {"GET": 200}),
+    "upstream.new_contribution": Expect(LOGIN, {"GET": 200, "POST": 422}),  # the empty form
+    "upstream.change_state": Expect(LOGIN, {"POST": _upstream_web}),
+    "upstream.import_contributions": Expect(OFFICE_AND_ADMINS, {"GET": 200, "POST": 422}),
+    "upstream.community_roles": Expect(LOGIN, {"GET": 200}),
+    "upstream.add_role": Expect(LOGIN, {"POST": 422}),  # the empty form, again
+    "upstream.end_role": Expect(LOGIN, {"POST": _upstream_web}),
+    "api_upstream.list_contributions": Expect(API, {"GET": 200}),
+    "api_upstream.create_contribution": Expect(API, {"POST": _upstream_api}),
+    "api_upstream.update_contribution": Expect(API, {"PATCH": _upstream_api}),
+    "api_upstream.get_summary": Expect(API, {"GET": 200}),
+    "api_upstream.import_contributions": Expect(API, {"POST": _upstream_import}),
+    "api_upstream.list_roles": Expect(API, {"GET": 200}),
+    "api_upstream.create_role": Expect(API, {"POST": _upstream_api}),
     "api_advisories.post_advisory": Expect(API, {"POST": 422}),
     "api_advisories.get_affected": Expect(API, {"GET": 200}),
     # The probe's not_affected has no justification: the office is refused by the service.
     "api_advisories.patch_finding": Expect(API, {"PATCH": _api_office_only}),
+    "lifecycle.component": Expect(LOGIN, {"GET": 200}),
+    "lifecycle.record_update": Expect(LOGIN, {"POST": 422}),  # the empty form, again
+    "lifecycle.due": Expect(LOGIN, {"GET": 200}),
+    "lifecycle.dashboard": Expect(LOGIN, {"GET": 200}),
+    "patches.index": Expect(LOGIN, {"GET": 200}),
+    "patches.new": Expect(LOGIN, {"GET": 200, "POST": 422}),
+    "patches.detail": Expect(LOGIN, {"GET": 200}),
+    "patches.download": Expect(LOGIN, {"GET": 200}),
+    "patches.confirm": Expect(LOGIN, {"POST": _patch_keepers}),
+    "patches.remove": Expect(LOGIN, {"POST": _patch_keepers}),
+    "patches.approve": Expect(OFFICE_ONLY, {"POST": 422}),
+    "patches.edit": Expect(LOGIN, {"GET": _patch_editors, "POST": _patch_keepers}),
+    "api_lifecycle.get_overdue": Expect(API, {"GET": 200}),
+    "api_lifecycle.post_update": Expect(API, {"POST": 422}),
+    "api_lifecycle.get_patches": Expect(API, {"GET": 200}),
+    "api_lifecycle.post_patch": Expect(API, {"POST": 422}),
+    "api_lifecycle.confirm_patch": Expect(API, {"POST": _api_patch_confirm}),
+    "api_lifecycle.approve_patch": Expect(API, {"POST": _api_patch_approve}),
+    "api_lifecycle.patch_patch": Expect(API, {"PATCH": _api_patch_edit}),
     "api_scans.start_scan": Expect(API, {"POST": 422}),
     "api_scans.get_scan": Expect(API, {"GET": 200}),
     "api_scans.list_scan_files": Expect(API, {"GET": 200}),
 }
 
 # API writes whose body is optional: the empty one is not refused as such.
-BODY_OPTIONAL = {"api_github.retry_provisioning"}
+BODY_OPTIONAL = {"api_github.retry_provisioning",
+                 "api_upstream.import_contributions",  # a CSV body: the service reads it
+                 "api_lifecycle.patch_patch"}  # a partial change: {} changes nothing
 
 # Bodies sent to API writes besides the empty one: valid in shape, so that the visibility and
 # permission checks behind the schema run; none of them changes a request.
@@ -293,7 +371,18 @@ API_PROBES = {
         "team": w.team_a.id, "funding_kind": "donation", "foundation": "psf", "version": 0},
     "api_funding_proposals.fire_transition": lambda w: {"version": 0},
     "api_funding.put_budget": lambda w: {"amount": "1", "currency": "EUR"},
+    "api_upstream.create_contribution": lambda w: {
+        "url": "https://github.com/example/grid/issues/2", "team": w.team_a.id, "kind": "issue",
+        "state": "merged", "project": "pkg:pypi/grid", "opened_on": "2024-01-01",
+        "closed_on": "2024-01-02"},
+    "api_upstream.update_contribution": lambda w: {"state": "closed"},
+    "api_upstream.create_role": lambda w: {
+        "project": "pkg:pypi/grid", "role": "reviewer", "since": "2999-01-01",
+        "person_name": "Route Grid", "team": w.team_a.id},
     "api_advisories.patch_finding": lambda w: {"state": "not_affected"},
+    "api_lifecycle.confirm_patch": lambda w: {"still_needed": True},
+    "api_lifecycle.approve_patch": lambda w: {"reason": "Route grid."},
+    "api_lifecycle.patch_patch": lambda w: {"title": "Route grid patch"},
     "api_clearing.put_conclusion": lambda w: {"expression": "MIT", "reason": "Route grid.",
                                               "reason_code": "no-such-code"},
     "api_clearing.delete_conclusion": lambda w: {"reason": "Route grid."},

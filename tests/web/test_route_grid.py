@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from datetime import date
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,8 +36,11 @@ from governance.auth.roles import Role
 from governance.database import db
 from governance.inventory import services as inventory
 from governance.inventory.models import SbomImport
+from governance.lifecycle import patches
 from governance.scans.models import Scan, ScanFile, ScanState
 from governance.states import TRANSITIONS, State
+from governance.upstream import roles as upstream_roles
+from governance.upstream import services as upstream
 from governance.workflow.models import Comment, Request
 from tests import factories as f
 from tests.web.route_grid_spec import (
@@ -121,6 +125,17 @@ def world(held_tasks):
             "package": {"ecosystem": "PyPI", "name": w.decided.component.name},
             "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]})])
     w.finding = db.session.query(Finding).one()
+    w.patch = patches.create(engineer, patches.PatchInput(
+        component_id=w.decided.component_id, team_id=team_a.id, kind="temporary",
+        title="Route grid patch", patch_text="--- a\n+++ b\n",
+        upstream_url="https://github.com/example/project/pull/1"))
+    # Team A's upstream contribution and community role.
+    w.contribution = upstream.record(engineer, upstream.ContributionInput(
+        url="https://github.com/example/grid/pull/1", team_id=team_a.id, kind="pr",
+        project="pkg:pypi/grid", opened_on=date(2024, 1, 1)))
+    w.community_role = upstream_roles.record(engineer, upstream_roles.RoleInput(
+        project="pkg:pypi/grid", role="reviewer", since=date(2024, 1, 1),
+        person_name="Route Grid", team_id=team_a.id))
     for role, user in users.items():
         w.own_tokens[role] = auth.create_token(user, "to revoke")[0]
         w.secrets[role] = auth.create_token(user, "grid")[1]
@@ -194,6 +209,14 @@ def _values(variable: str, endpoint: str, w) -> list[tuple[str, object]]:
                 ("too large", TOO_LARGE)]
     if variable == "finding_id":
         return [("a finding", w.finding.id), ("missing", MISSING), ("too large", TOO_LARGE)]
+    if variable == "patch_id":
+        return [("team A's patch", w.patch.id), ("missing", MISSING), ("too large", TOO_LARGE)]
+    if variable == "contribution_id":
+        return [("team A's contribution", w.contribution.id), ("missing", MISSING),
+                ("too large", TOO_LARGE)]
+    if variable == "role_id":
+        return [("team A's role", w.community_role.id), ("missing", MISSING),
+                ("too large", TOO_LARGE)]
     if variable in ("dismissal_id", "waiver_id"):
         return [("missing", MISSING), ("too large", TOO_LARGE)]
     if variable == "file_id":
