@@ -114,6 +114,8 @@ class PatchInputSchema(InputSchema):
     status = fields.Str(load_default="not-forwarded",
                         validate=validate.OneOf(list(PATCH_STATUSES)))
     applied_upstream_version = fields.Str(load_default="", validate=validate.Length(max=100))
+    owner_id = fields.Int(load_default=None, allow_none=True, metadata={
+        "description": "The user who looks after it; you, when left out"})
 
 
 class PatchChangeSchema(PatchInputSchema):

@@ -119,7 +119,7 @@ def _successor(old: AdoptionRequest, actor: User, to: Component) -> AdoptionRequ
     """The new version's request: the same use (team, product, context, linking, answers),
     submitted by the person who recorded the update."""
     note = (f"Update of request #{old.id} ({old.component.display_name}) to {to.version}, "
-            "recorded on the component's page.")
+            "recorded by the team that uses it.")
     request = AdoptionRequest(
         requester=actor, state=State.DRAFT, team=old.team, product=old.product,
         component=to, usage_context=old.usage_context, linking=old.linking,
@@ -135,8 +135,9 @@ def record_update(actor: User, component: Component, data: UpdateInput, scan_con
     """Record the update of each chosen use and open its successor's quick re-check. Flushes;
     the caller commits, then enqueues the scans returned."""
     today = today or date.today()
-    uses = [u for u in approved_uses(component) if may.edit_request(actor, u)]
-    if not uses and any(True for _ in approved_uses(component)):
+    every_use = approved_uses(component)
+    uses = [u for u in every_use if may.edit_request(actor, u)]
+    if every_use and not uses:
         raise NotAllowed("Only the teams that use this version record its updates.")
     purl, updated_on, notes, tests, chosen = _validated(component, data, uses, today)
     to = components.get_or_create(purl)
