@@ -27,7 +27,7 @@ db: setup
 	$(BIN)/flask db upgrade
 
 demo: db
-	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask demo load --if-empty --url http://$(HOST):$(PORT)
 
 ## make run: set up, migrate, load demo data into an empty database, serve on http://$(HOST):$(PORT)
 run: demo

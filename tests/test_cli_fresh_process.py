@@ -92,9 +92,10 @@ def test_flask_scan_scans_an_archive_in_a_fresh_process(flask_cli, tmp_path):
 
 
 def test_flask_demo_load_fills_an_empty_database_in_a_fresh_process(flask_cli):
-    result = flask_cli("demo", "load")
+    result = flask_cli("demo", "load", "--url", "http://127.0.0.1:5050")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "olivia" in result.stdout and "oss_office" in result.stdout
+    assert "Sign in at http://127.0.0.1:5050 " in result.stdout  # where make run serves
 
 
 def test_flask_clearing_concludes_shows_and_lists_changes_in_a_fresh_process(flask_cli):

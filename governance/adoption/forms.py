@@ -20,7 +20,7 @@ from governance.adoption.services import AdoptionInput
 from governance.components.services import COMMON_TYPES, parse_purl
 from governance.errors import ValidationFailed
 from governance.rules.request_rules import Question, RequestRules
-from governance.web.forms import choices
+from governance.web.forms import NeededToSubmit, choices
 
 YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
 
@@ -29,7 +29,7 @@ class AdoptionForm(FlaskForm):
     purl = StringField("Package URL (purl)", validators=[Optional(), Length(max=1000)],
                        description="Paste a purl such as pkg:pypi/requests@2.32.3, or fill in "
                                    "type, name and version below.",
-                       render_kw={"placeholder": "pkg:npm/lodash@4.17.21"})
+                       render_kw={"placeholder": "e.g. pkg:npm/lodash@4.17.21"})
     type = SelectField("Type", choices=choices([("", "—")] + [(t, t) for t in COMMON_TYPES]),
                        validators=[Optional()])
     namespace = StringField("Namespace", validators=[Optional(), Length(max=255)],
@@ -45,7 +45,8 @@ class AdoptionForm(FlaskForm):
     usage_context = RadioField("Usage context", validators=[DataRequired()])
     linking = SelectField("How is it linked or embedded?", validators=[DataRequired()])
     will_modify = BooleanField("We will modify its source")
-    justification = TextAreaField("Justification", validators=[Optional(), Length(max=20000)],
+    justification = TextAreaField("Justification",
+                                  validators=[NeededToSubmit(), Optional(), Length(max=20000)],
                                   description="What the package is for and why your team "
                                               "needs it. Required to submit.",
                                   render_kw={"rows": 4})
@@ -80,7 +81,8 @@ class AdoptionForm(FlaskForm):
 
 
 def _question_field(question: Question):
-    kwargs = {"description": question.help, "validators": [Optional()]}
+    kwargs = {"description": question.help,
+              "validators": [NeededToSubmit(), Optional()] if question.required else [Optional()]}
     label = question.label + ("" if question.required else " (optional)")
     if question.type == "paragraph":
         return TextAreaField(label, render_kw={"rows": 3}, **kwargs)

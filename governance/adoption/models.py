@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from governance.components.models import Component, Product
 from governance.workflow.models import Request
 
+JUSTIFICATION_NEEDED = "Explain why your team needs this package."
+
 
 class AdoptionRequest(Request):
     __tablename__ = "adoption_requests"
@@ -34,7 +36,7 @@ class AdoptionRequest(Request):
     def missing_for_submission(self) -> dict[str, str]:
         missing = super().missing_for_submission()
         if not (self.justification or "").strip():
-            missing["justification"] = "Explain why your team needs this package."
+            missing["justification"] = JUSTIFICATION_NEEDED
         return missing
 
     def snapshot(self) -> dict:

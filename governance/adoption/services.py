@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from governance import policies
-from governance.adoption.models import AdoptionRequest
+from governance.adoption.models import JUSTIFICATION_NEEDED, AdoptionRequest
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
 from governance.components import services as components
@@ -23,7 +23,7 @@ from governance.license_review import verdicts
 from governance.rules.request_rules import Question, RequestRules
 from governance.states import EDITABLE_STATES, State
 from governance.workflow import services as workflow
-from governance.workflow.models import Request
+from governance.workflow.models import Request, unanswered
 
 KIND = "adoption"
 MAX_TEXT = 20000
@@ -115,9 +115,12 @@ def build_answers(rules: RequestRules, raw: dict, previous: list | None) -> tupl
     return answers, errors
 
 
-def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
-           rules: RequestRules) -> None:
-    """Validate `data` and write it onto `request`; ValidationFailed lists every problem."""
+def _checked(actor: User, data: AdoptionInput, rules: RequestRules, *,
+             previous_answers: list | None, own_id: int | None,
+             submitting: bool) -> tuple[dict[str, str], dict]:
+    """Every problem of `data` ({field: message}), the ones a submission adds (the
+    justification, required answers) too when `submitting`; and the values to write. Reads,
+    never writes."""
     errors: dict[str, str] = {}
     team = get_by_id(Team, data.team_id)
     if team is None:
@@ -146,33 +149,56 @@ def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
     alternatives = []
     for alt_id in dict.fromkeys(data.alternative_ids):
         alt = get_by_id(AdoptionRequest, alt_id)
-        if alt is None or not may.view_request(actor, alt) or alt.id == request.id:
+        if alt is None or not may.view_request(actor, alt) or alt.id == own_id:
             errors["alternatives"] = f"Request #{alt_id} cannot be listed as an alternative."
         else:
             alternatives.append(alt)
-    answers, answer_errors = build_answers(rules, data.answers or {}, request.answers)
+    answers, answer_errors = build_answers(rules, data.answers or {}, previous_answers)
     errors.update(answer_errors)
+    if submitting and errors:
+        # All at once: what the submission would refuse next, with what is wrong now.
+        if not (data.justification or "").strip():
+            errors.setdefault("justification", JUSTIFICATION_NEEDED)
+        for key, message in unanswered(answers).items():
+            errors.setdefault(key, message)
+    return errors, {"purl": purl, "homepage": homepage, "repository": repository,
+                    "team": team, "product": product, "alternatives": alternatives,
+                    "answers": answers}
+
+
+def _apply(request: AdoptionRequest, actor: User, data: AdoptionInput,
+           rules: RequestRules, *, submitting: bool = False) -> None:
+    """Validate `data` and write it onto `request`; ValidationFailed lists every problem."""
+    errors, values = _checked(actor, data, rules, previous_answers=request.answers,
+                              own_id=request.id, submitting=submitting)
     if errors:
         raise ValidationFailed(errors)
-
-    request.component = components.get_or_create(purl)
-    request.homepage_url, request.repository_url = homepage, repository
-    request.team = team
-    request.product = product
+    request.component = components.get_or_create(values["purl"])
+    request.homepage_url, request.repository_url = values["homepage"], values["repository"]
+    request.team = values["team"]
+    request.product = values["product"]
     request.usage_context = data.usage_context
     request.linking = data.linking
     request.will_modify = bool(data.will_modify)
     request.justification = (data.justification or "").strip()
-    request.alternatives = alternatives
-    request.answers = answers
+    request.alternatives = values["alternatives"]
+    request.answers = values["answers"]
     request.title = f"Adopt {request.component.display_name}"
 
 
 def create(actor: User, data: AdoptionInput, rules: RequestRules, *,
            submit: bool = False) -> AdoptionRequest:
     request = AdoptionRequest(requester=actor, state=State.DRAFT, answers=[])
-    _apply(request, actor, data, rules)
+    _apply(request, actor, data, rules, submitting=submit)
     return workflow.record_created(request, actor, submit=submit)
+
+
+def problems(actor: User, data: AdoptionInput, rules: RequestRules, *,
+             submit: bool) -> dict[str, str]:
+    """Every problem create() would refuse `data` for, saving nothing: a form whose own
+    checks failed shows the service's with them, in the same round."""
+    return _checked(actor, data, rules, previous_answers=None, own_id=None,
+                    submitting=submit)[0]
 
 
 def update(request: AdoptionRequest, actor: User, data: AdoptionInput, rules: RequestRules, *,

@@ -91,6 +91,13 @@ def new():
                   "success")
             return redirect(url_for("adoption.detail", request_id=created.id))
     elif request.method == "POST":
+        # The form's own checks failed: the service's are shown with them, in this round.
+        for name, message in services.problems(current_user, form.to_input(form.question_ids),
+                                               request_rules(),
+                                               submit="submit" in request.form).items():
+            field = form._fields.get(name)
+            if field is not None and not field.errors:
+                field.errors = [message]
         flash("Please correct the marked fields.", "danger")
     return render_template("adoption/form.html", form=form, item=None)
 

@@ -41,10 +41,17 @@ def events_for(obj_type: str, obj_id: int) -> list[AuditEvent]:
     ))
 
 
+# Sessions begin and end all day long: the audit page leaves them out unless asked.
+SESSION_ACTIONS = ("signed_in", "signed_out")
+
+
 def search_query(*, actor_id: int | None = None, object_type: str | None = None,
                  object_id: int | None = None, action: str | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> Select:
+                 since: datetime | None = None, until: datetime | None = None,
+                 sessions: bool = True) -> Select:
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if not sessions and action not in SESSION_ACTIONS:
+        query = query.where(AuditEvent.action.not_in(SESSION_ACTIONS))
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     if object_type:
@@ -63,6 +70,24 @@ def search_query(*, actor_id: int | None = None, object_type: str | None = None,
 def known_actions() -> list[str]:
     query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     return list(db.session.scalars(query))
+
+
+def known_object_types() -> list[str]:
+    query = select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+    return list(db.session.scalars(query))
+
+
+def action_label(action: str) -> str:
+    """How an action reads to a person: `approved_by_recheck` is "Approved by recheck"."""
+    text = (action or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
+    """(field, before, after) for every field either side names, in a stable order."""
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(k, before.get(k), after.get(k)) for k in keys]
 
 
 def _defuse(cell: str) -> str:

@@ -28,7 +28,10 @@ demo_cli = AppGroup("demo", help="Demo data for a first look.")
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
-def load_demo(if_empty):
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app will be served, for the sign-in hint (make run passes "
+                   "http://$HOST:$PORT).")
+def load_demo(if_empty, url):
     """Load demo users (one per role), teams and requests in several states."""
     if db.session.scalar(select(func.count(User.id))):
         if if_empty:
@@ -37,7 +40,7 @@ def load_demo(if_empty):
         raise click.ClickException("The database already has users; demo data is only "
                                    "loaded into an empty database.")
     passwords = load()
-    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with one of these "
+    click.echo(f"Demo data loaded. Sign in at {url} with one of these "
                "(shown once; reset with `flask users set-password NAME`):")
     for username, (role, password) in passwords.items():
         click.echo(f"  {username:10} {role:12} {password}")

@@ -20,7 +20,14 @@ from governance.adoption.models import AdoptionRequest
 from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
-from governance.compliance import STATUSES, KnownRequest, RequestIndex, classify_each, gate
+from governance.compliance import (
+    PASSING,
+    STATUSES,
+    KnownRequest,
+    RequestIndex,
+    classify_each,
+    gate,
+)
 from governance.components.models import Component, Product
 from governance.database import db
 from governance.errors import ValidationFailed
@@ -146,6 +153,21 @@ def component_rows(record: SbomImport, *, status: str = "", q: str = ""):
             func.lower(SbomImportComponent.name).contains(q.lower(), autoescape=True)
             | func.lower(SbomImportComponent.purl).contains(q.lower(), autoescape=True))
     return query
+
+
+def verdict_of(record: SbomImport, shown: int = 10) -> dict:
+    """What the gate would answer for this SBOM in its context: passed, how many fail and why
+    (by status, with how many of the unknown ones the policy denies), the first failures."""
+    failing = {s: n for s, n in record.counts.items() if s not in PASSING and n}
+    denied = db.session.scalar(select(func.count(SbomImportComponent.id)).where(
+        SbomImportComponent.import_id == record.id, SbomImportComponent.status == "unknown",
+        SbomImportComponent.verdict == "deny")) if failing.get("unknown") else 0
+    first = list(db.session.scalars(
+        select(SbomImportComponent).where(SbomImportComponent.import_id == record.id,
+                                          SbomImportComponent.status.in_(list(failing) or [""]))
+        .order_by(SbomImportComponent.position).limit(shown)))
+    return {"passed": not failing, "failed": sum(failing.values()), "by_status": failing,
+            "denied": denied, "first": first}
 
 
 def component_results(record: SbomImport) -> list[dict]:

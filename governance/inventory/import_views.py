@@ -61,7 +61,7 @@ def show(import_id: int):
     can_draft = may.draft_for_product(current_user, record.product)
     return render_template("inventory/sbom_import.html", record=record, rows=rows,
                            status=status, q=q, statuses=STATUSES, status_tones=STATUS_TONES,
-                           can_draft=can_draft,
+                           can_draft=can_draft, outcome=checks.verdict_of(record),
                            drafts_form=DraftsForm(formdata=None))
 
 

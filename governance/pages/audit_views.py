@@ -37,7 +37,8 @@ def _filters() -> dict:
         object_id = actor_id = None
     return {"actor_id": actor_id, "object_type": args.get("object_type") or None,
             "object_id": object_id, "action": args.get("action") or None,
-            "since": _day(args.get("since", "")), "until": _day(args.get("until", ""), end=True)}
+            "since": _day(args.get("since", "")), "until": _day(args.get("until", ""), end=True),
+            "sessions": args.get("sessions") == "1"}
 
 
 @bp.get("/")
@@ -49,7 +50,10 @@ def index():
     # Walking the chain reads every event: only when asked, not on each page of the list.
     chain = services.chain_state() if request.args.get("verify") == "chain" else None
     return render_template("audit/index.html", page=page, users=users,
-                           actions=services.known_actions(), args=request.args, chain=chain)
+                           actions=services.known_actions(),
+                           object_types=services.known_object_types(), args=request.args,
+                           chain=chain, action_label=services.action_label,
+                           changes=services.changes)
 
 
 @bp.get("/export.csv")

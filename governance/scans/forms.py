@@ -13,4 +13,4 @@ class ScanForm(FlaskForm):
     source = StringField("…or fetch it from", validators=[Optional(), Length(max=1000)],
                          description="A purl (PyPI and npm are fetched from their registries) "
                                      "or an https:// download address.",
-                         render_kw={"placeholder": "pkg:pypi/flask@3.1.3"})
+                         render_kw={"placeholder": "e.g. pkg:pypi/flask@3.1.3"})

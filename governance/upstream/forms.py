@@ -20,7 +20,7 @@ def optional_id(value):
 class ContributionForm(FlaskForm):
     url = StringField("Address of the issue or pull request",
                       validators=[Optional(), Length(max=500)],
-                      render_kw={"placeholder": "https://github.com/psf/requests/pull/6710",
+                      render_kw={"placeholder": "e.g. https://github.com/psf/requests/pull/6710",
                                  "autofocus": True, "autocomplete": "off", "inputmode": "url"})
     kind = RadioField("Kind", choices=choices(CONTRIBUTION_KINDS.items()), default="pr")
     state = SelectField("State", choices=choices(CONTRIBUTION_STATES.items()), default="open")
@@ -29,7 +29,7 @@ class ContributionForm(FlaskForm):
                                description="A package of the inventory; or name the project "
                                            "below.")
     project = StringField("Project", validators=[Optional(), Length(max=300)],
-                          render_kw={"placeholder": "pkg:pypi/requests, or a project name",
+                          render_kw={"placeholder": "e.g. pkg:pypi/requests, or a project name",
                                      "autocomplete": "off"},
                           description="A package URL (its version is dropped) or a plain "
                                       "name, when no component is chosen.")
@@ -51,7 +51,7 @@ class ImportForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     project = StringField("Project", validators=[Optional(), Length(max=300)],
-                          render_kw={"placeholder": "pkg:pypi/requests, or a project name",
+                          render_kw={"placeholder": "e.g. pkg:pypi/requests, or a project name",
                                      "autocomplete": "off"})
     role = SelectField("Role", choices=choices(ROLE_KINDS.items()), default="maintainer")
     person_id = SelectField("Person", coerce=optional_id, validators=[Optional()],
@@ -59,7 +59,7 @@ class RoleForm(FlaskForm):
     person_name = StringField("Or name", validators=[Optional(), Length(max=200)])
     team_id = SelectField("Team", coerce=optional_id, validators=[Optional()])
     url = StringField("Profile or governance page", validators=[Optional(), Length(max=500)],
-                      render_kw={"placeholder": "https://github.com/psf/requests/blob/main/"
+                      render_kw={"placeholder": "e.g. https://github.com/psf/requests/blob/main/"
                                                 "AUTHORS.rst"})
     since = DateField("Since", validators=[Optional()])
     until = DateField("Until", validators=[Optional()], description="Empty while current.")

@@ -86,11 +86,7 @@ class Request(TimestampMixin, db.Model):
 
     def missing_for_submission(self) -> dict[str, str]:
         """Fields that must be filled before the office sees the request: {field: message}."""
-        return {
-            f"q_{a['id']}": f"“{a['label']}” needs an answer."
-            for a in self.answers or []
-            if a.get("required") and a.get("value") in (None, "", [])
-        }
+        return unanswered(self.answers)
 
     def snapshot(self) -> dict:
         """The fields an audit event records before and after an edit."""
@@ -99,6 +95,12 @@ class Request(TimestampMixin, db.Model):
 
     def is_expired(self, today: date) -> bool:
         return bool(self.approval_expires_on and self.approval_expires_on < today)
+
+
+def unanswered(answers) -> dict[str, str]:
+    """The required questions of `answers` (as stored) that have no answer: {field: message}."""
+    return {f"q_{a['id']}": f"“{a['label']}” needs an answer."
+            for a in answers or [] if a.get("required") and a.get("value") in (None, "", [])}
 
 
 class Comment(db.Model):

@@ -49,8 +49,29 @@ def test_filters_narrow_the_audit_page(client):
     f.login(client, "olga")
     page = client.get(f"/audit/?action=approved&actor={office.id}").get_data(as_text=True)
     assert f"request #{approved.id}" in page
-    assert "<code>rejected</code>" not in page
+    assert 'title="approved">Approved</span>' in page
+    assert 'title="rejected"' not in page
     assert client.get("/audit/?since=not-a-date&object_id=abc").status_code == 200
+
+
+def test_the_page_reads_as_people_read_it(client):
+    team = f.team()
+    engineer = f.user(Role.ENGINEER, teams=[team], username="erin")
+    office = f.user(Role.OSS_OFFICE, username="olga")
+    f.request_in(State.APPROVED, engineer, team, office)
+    f.login(client, "olga")  # a sign-in: on record, left out of the page unless asked for
+    page = client.get("/audit/").get_data(as_text=True)
+    assert 'title="signed_in"' not in page and 'title="approved"' in page
+    assert 'title="signed_in">Signed in</span>' in client.get(
+        "/audit/?sessions=1").get_data(as_text=True)
+    assert 'title="signed_in"' in client.get("/audit/?action=signed_in").get_data(as_text=True)
+    # Before and after as a table of the fields that changed, folded until opened.
+    assert 'data-testid="audit-changes"' in page
+    assert "<th scope=\"row\"><code>state</code></th>" in page
+    # The object filter offers every type on record, in words.
+    assert '<option value="request" >Request</option>' in page
+    rows = list(csv.reader(io.StringIO(client.get("/audit/export.csv").get_data(as_text=True))))
+    assert "signed_in" not in {r[5] for r in rows[1:]}  # the export follows what is shown
 
 
 def test_the_csv_export_follows_the_filters_and_defuses_formulas(client):

@@ -144,3 +144,21 @@ def test_form_with_an_error_keeps_what_was_typed(page: Page, screenshot):
     expect(purl).to_have_value("not-a-purl")
     expect(page.get_by_label("Justification")).to_have_value(JUSTIFICATION)
     screenshot("06-form-error")
+
+
+def test_a_pasted_purl_fills_type_namespace_name_and_version(page: Page):
+    f.user(teams=[f.team("Payments")], username="erin")
+    sign_in(page, "erin")
+    nav(page).get_by_role("link", name="New request").click()
+    page.get_by_label("Package URL (purl)").fill("pkg:npm/%40babel/core@7.26.0?repository_url=x")
+    expect(page.get_by_label("Type")).to_have_value("npm")
+    expect(page.get_by_label("Namespace")).to_have_value("@babel")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("core")
+    expect(page.get_by_label("Version")).to_have_value("7.26.0")
+    page.get_by_label("Package URL (purl)").fill(
+        "pkg:maven/org.apache.commons/commons-lang3@3.14.0")
+    expect(page.get_by_label("Namespace")).to_have_value("org.apache.commons")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("commons-lang3")
+    # The placeholder is an example, never a value.
+    expect(page.get_by_label("Package URL (purl)")).to_have_attribute(
+        "placeholder", re.compile(r"^e\.g\. "))

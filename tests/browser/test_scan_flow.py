@@ -47,3 +47,23 @@ def test_engineer_watches_a_scan_reach_its_findings(page: Page, screenshot, tmp_
     page.get_by_role("link", name="tinypkg-1.0.0/tinypkg/vendored.py").click()
     expect(page.get_by_text("Licensed under the Apache License, Version 2.0")).to_be_visible()
     screenshot("12-scan-file-with-matched-text")
+
+
+def test_a_refused_upload_says_why_where_the_page_scrolls_to(page: Page, tmp_path):
+    payments = f.team("Payments")
+    erin = f.user(teams=[payments], username="erin")
+    item = f.request_in(State.SUBMITTED, erin, payments, purl="pkg:pypi/tinypkg@1.0.0")
+    empty = tmp_path / "empty.tar.gz"
+    empty.write_bytes(b"")
+    sign_in(page, "erin")
+    page.set_viewport_size({"width": 800, "height": 700})  # one column: the card is far down
+    page.goto(f"/adoption/{item.id}")
+    card = page.locator("#scan")
+    card.get_by_label("Upload an archive").set_input_files(empty)
+    card.get_by_label("…or fetch it from").fill("")
+    card.get_by_role("button", name="Scan the source").click()
+    message = page.get_by_role("alert").filter(has_text="is empty")
+    # The page shows the scan card it was sent back to (the browser scrolls there once the
+    # page has loaded), with the message just above it, in view too.
+    expect(card.get_by_role("button", name="Scan the source")).to_be_in_viewport()
+    expect(message).to_be_in_viewport()

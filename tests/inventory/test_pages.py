@@ -114,3 +114,32 @@ def test_long_sbom_checks_and_inventories_are_paged(client, world, policy):
     assert "pkg-100" in second and "pkg-149" in second and "pkg-099" not in second
     beyond = client.get(f"/sbom-imports/{record.id}?page=99").get_data(as_text=True)
     assert "pkg-1" not in beyond and "No component matches" in beyond
+
+
+def test_the_sbom_check_says_pass_or_fail_and_shows_a_denied_license_in_red(client, world,
+                                                                          policy):
+    from governance.inventory import checks
+
+    def check(components):
+        data = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                           "components": components}).encode()
+        record = checks.import_sbom(world["console"], world["alice"], "bom.json", data, policy,
+                                    1024 * 1024)
+        db.session.commit()
+        return client.get(f"/sbom-imports/{record.id}").get_data(as_text=True)
+
+    f.login(client, "alice")
+    mit = {"type": "library", "name": "tiny", "version": "1.0.0", "purl": "pkg:npm/tiny@1.0.0",
+           "licenses": [{"license": {"id": "MIT"}}]}
+    gpl = {"type": "library", "name": "readline", "version": "8.2",
+           "purl": "pkg:generic/readline@8.2", "licenses": [{"license": {"id": "GPL-3.0-only"}}]}
+    bare = {"type": "library", "name": "mystery", "version": "0.1",
+            "purl": "pkg:npm/mystery@0.1"}
+    passing = check([mit])
+    assert "<strong>Passes</strong>" in passing and "data-testid=\"denied-unknown\"" not in passing
+    failing = check([mit, gpl, bare])
+    assert "<strong>Fails</strong>" in failing and "2 of 3 components" in failing
+    assert "2 unknown, 1 of them denied by the policy" in failing
+    assert "readline 8.2: unknown" in failing and "mystery 0.1: unknown" in failing
+    # The denied one reads red, the one with no license stays neutral.
+    assert failing.count('data-testid="denied-unknown"') == 1

@@ -212,6 +212,8 @@ EXPECTED: dict[str, Expect] = {
     "audit.index": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
     "audit.export_csv": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
     "api-docs.openapi_json": Expect(PUBLIC, {"GET": 200}),
+    "api_docs.index": Expect(PUBLIC, {"GET": 200}),
+    "api_docs.asset": Expect(PUBLIC, {"GET": 200}),
     "api_me.me": Expect(API, {"GET": 200}),
     "api_adoption.list_requests": Expect(API, {"GET": 200}),
     "api_adoption.create_request": Expect(API, {"POST": 422}),
