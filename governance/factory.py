@@ -50,16 +50,17 @@ from governance.lifecycle.views import bp as lifecycle_bp
 from governance.maturity_review.views import bp as maturity_bp
 from governance.pages.api_docs import bp as api_docs_bp
 from governance.pages.audit_views import bp as audit_bp
+from governance.pages.office_views import bp as office_bp
 from governance.pages.views import bp as pages_bp
 from governance.scans.views import bp as scans_bp
 from governance.upstream.views import bp as upstream_bp
 from governance.web.helpers import IdConverter
 from governance.workflow.views import bp as workflow_bp
 
-BLUEPRINTS = (pages_bp, api_docs_bp, audit_bp, auth_bp, admin_bp, adoption_bp, workflow_bp,
-              scans_bp, policies_bp, waivers_bp, clearing_bp, maturity_bp, inventory_bp,
-              sbom_imports_bp,
-              github_bp, funding_bp, advisories_bp, lifecycle_bp, patches_bp, upstream_bp)
+BLUEPRINTS = (pages_bp, api_docs_bp, audit_bp, office_bp, auth_bp, admin_bp, adoption_bp,
+              workflow_bp, scans_bp, policies_bp, waivers_bp, clearing_bp, maturity_bp,
+              inventory_bp, sbom_imports_bp, github_bp, funding_bp, advisories_bp, lifecycle_bp,
+              patches_bp, upstream_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -22,6 +22,7 @@ from governance.rules.github import GitHubPolicy, load_github_policy
 from governance.rules.lifecycle import LifecyclePolicy, load_lifecycle_policy
 from governance.rules.maturity import MaturityCriteria, load_maturity
 from governance.rules.request_rules import RequestRules, load_request_rules
+from governance.rules.service_levels import ServiceLevels, load_service_levels
 
 EXTENSION = "governance.policies"
 
@@ -36,6 +37,7 @@ class LoadedPolicies:
     github: GitHubPolicy  # governed orgs, outbound licenses, checks on code to publish
     funding: FundingPolicy  # budget currency, foundations, channels, usage score, allocation
     lifecycle: LifecyclePolicy  # update cadence and security-fix deadlines per criticality
+    service_levels: ServiceLevels  # how soon the office answers, per request kind
 
 
 def load(policies_dir: Path | str) -> LoadedPolicies:
@@ -54,7 +56,8 @@ def load(policies_dir: Path | str) -> LoadedPolicies:
                                     contexts=[c.id for c in rules.contexts],
                                     read_money=money.parse, check_currency=money.check_currency),
         lifecycle=load_lifecycle_policy(Path(policies_dir) / "lifecycle.yaml",
-                                        contexts=[c.id for c in rules.contexts]))
+                                        contexts=[c.id for c in rules.contexts]),
+        service_levels=load_service_levels(Path(policies_dir) / "service-levels.yaml"))
 
 
 def _is_spdx_id(name: str) -> bool:
@@ -104,3 +107,7 @@ def funding_policy() -> FundingPolicy:
 
 def lifecycle_policy() -> LifecyclePolicy:
     return loaded().lifecycle
+
+
+def service_levels() -> ServiceLevels:
+    return loaded().service_levels

@@ -213,6 +213,7 @@ EXPECTED: dict[str, Expect] = {
     "audit.export_csv": Expect(OFFICE_AND_ADMINS, {"GET": 200}),
     "api-docs.openapi_json": Expect(PUBLIC, {"GET": 200}),
     "api_docs.index": Expect(PUBLIC, {"GET": 200}),
+    "office.dashboard": Expect(OFFICE_ONLY, {"GET": 200}),
     "api_docs.asset": Expect(PUBLIC, {"GET": 200}),
     "api_me.me": Expect(API, {"GET": 200}),
     "api_adoption.list_requests": Expect(API, {"GET": 200}),
