@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from governance.errors import NotFound
+
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,6 +33,14 @@ def is_valid_id(value) -> bool:
 def get_by_id(model, ident):
     """db.session.get for ids that came from a user: None for anything that cannot be an id."""
     return db.session.get(model, ident) if is_valid_id(ident) else None
+
+
+def get_or_not_found(model, ident, message: str):
+    """get_by_id, or NotFound with `message` (an id from a user that names nothing)."""
+    found = get_by_id(model, ident)
+    if found is None:
+        raise NotFound(message)
+    return found
 
 
 def utcnow() -> datetime:

@@ -30,8 +30,8 @@ from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import User
 from governance.components.models import Component
-from governance.database import db, get_by_id, utcnow
-from governance.errors import NotFound, ValidationFailed
+from governance.database import db, get_or_not_found, utcnow
+from governance.errors import ValidationFailed
 from governance.inventory.services import UsageFilters, usages_query
 
 MAX_SKIPPED_LISTED = 200
@@ -296,7 +296,4 @@ def inventory_uses(component: Component) -> int:
 
 
 def get_finding(finding_id: int) -> Finding:
-    finding = get_by_id(Finding, finding_id)
-    if finding is None:
-        raise NotFound("No such finding.")
-    return finding
+    return get_or_not_found(Finding, finding_id, "No such finding.")

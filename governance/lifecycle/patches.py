@@ -18,8 +18,8 @@ from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
 from governance.components.models import Component
-from governance.database import db, get_by_id, utcnow
-from governance.errors import IllegalTransition, NotFound, ValidationFailed
+from governance.database import db, get_by_id, get_or_not_found, utcnow
+from governance.errors import IllegalTransition, ValidationFailed
 from governance.exports import ExportPatch
 from governance.lifecycle.cadence import add_months
 from governance.lifecycle.models import PATCH_KINDS, PATCH_STATUSES, ComponentUpdate, LocalPatch
@@ -266,10 +266,7 @@ def removal_due(patch: LocalPatch) -> str:
 
 
 def get(patch_id: int) -> LocalPatch:
-    patch = get_by_id(LocalPatch, patch_id)
-    if patch is None:
-        raise NotFound("No such patch.")
-    return patch
+    return get_or_not_found(LocalPatch, patch_id, "No such patch.")
 
 
 def listed(*, component_id: int | None = None, project: str = "", team_id: int | None = None,

@@ -20,8 +20,8 @@ from governance.auth import permissions as may
 from governance.auth.models import User
 from governance.components import services as components
 from governance.components.models import Component
-from governance.database import db, get_by_id
-from governance.errors import NotAllowed, NotFound, ValidationFailed
+from governance.database import db, get_or_not_found
+from governance.errors import NotAllowed, ValidationFailed
 from governance.license_review import verdicts
 from governance.lifecycle import patches, recheck
 from governance.lifecycle.cadence import pending_updates
@@ -43,10 +43,7 @@ class UpdateInput:
 
 
 def get_component(component_id: int) -> Component:
-    component = get_by_id(Component, component_id)
-    if component is None:
-        raise NotFound("No such component.")
-    return component
+    return get_or_not_found(Component, component_id, "No such component.")
 
 
 def approved_uses(component: Component) -> list[AdoptionRequest]:

@@ -13,8 +13,8 @@ from governance.adoption.services import check_web_address
 from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
-from governance.database import db, get_by_id
-from governance.errors import NotFound, ValidationFailed
+from governance.database import db, get_by_id, get_or_not_found
+from governance.errors import ValidationFailed
 from governance.upstream.models import ROLE_KINDS, CommunityRole
 from governance.upstream.services import project_key
 
@@ -119,10 +119,7 @@ def end(actor: User, item: CommunityRole, until: date | None,
 
 
 def get(role_id: int) -> CommunityRole:
-    item = get_by_id(CommunityRole, role_id)
-    if item is None:
-        raise NotFound("No such community role.")
-    return item
+    return get_or_not_found(CommunityRole, role_id, "No such community role.")
 
 
 def current_clause(today: date):

@@ -18,8 +18,8 @@ from governance.audit import services as audit
 from governance.auth import permissions as may
 from governance.auth.models import Team, User
 from governance.components.models import Component
-from governance.database import db, get_by_id
-from governance.errors import NotFound, ValidationFailed
+from governance.database import db, get_by_id, get_or_not_found
+from governance.errors import ValidationFailed
 from governance.upstream import csv_file
 from governance.upstream.models import (
     CONTRIBUTION_KINDS,
@@ -181,10 +181,7 @@ def change_state(actor: User, item: Contribution, state: str, closed_on: date | 
 
 
 def get(contribution_id: int) -> Contribution:
-    item = get_by_id(Contribution, contribution_id)
-    if item is None:
-        raise NotFound("No such contribution.")
-    return item
+    return get_or_not_found(Contribution, contribution_id, "No such contribution.")
 
 
 @dataclass
