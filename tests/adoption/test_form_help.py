@@ -50,7 +50,7 @@ def test_the_new_request_form_marks_what_is_required(client):
     f.login(client, "erin")
     html = client.get("/adoption/new").get_data(as_text=True)
     mark = '<span class="required-mark"'
-    assert f"Requesting team {mark}" in html  # refused empty by the form
-    assert f"Justification {mark} title=\"Needed to submit" in html  # a draft may skip it
-    assert f"Who maintains it, and how active is it? {mark}" in html  # a required question
-    assert f"Homepage {mark}" not in html
+    assert f"Requesting team</label> {mark}" in html  # refused empty by the form
+    assert f"Justification</label> {mark} title=\"Needed to submit" in html  # drafts may not
+    assert f"Who maintains it, and how active is it?</label> {mark}" in html  # a question
+    assert f"Homepage</label> {mark}" not in html

@@ -129,8 +129,8 @@ def test_the_dashboard_and_the_due_page_link_each_item(client, people, old):
     assert client.get("/patches/").status_code == 200
     form = client.get("/patches/new").get_data(as_text=True)
     # Required fields say so by their label; optional ones do not.
-    assert 'What it changes <span class="required-mark" aria-hidden="true">*</span>' in form
-    assert 'Why we carry it <span class="required-mark"' not in form
+    assert 'What it changes</label> <span class="required-mark" aria-hidden="true">*</span>' in form
+    assert 'Why we carry it</label> <span class="required-mark"' not in form
 
 
 def test_a_patch_is_kept_current_over_the_api_and_on_its_page(client, people, old):
