@@ -2,6 +2,7 @@
 update recorded (starting the successor's quick re-check), and the local patches teams carry."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask_smorest import Blueprint
@@ -204,17 +205,11 @@ def patch_patch(data, patch_id):
     """Change what is given (the upstream status once upstream took it, a new link, ...);
     the rest stays."""
     patch = patches.get(patch_id)
-    current = {"component_id": patch.component_id, "team_id": patch.team_id,
-               "kind": patch.kind, "title": patch.title, "reason": patch.reason,
-               "patch_text": patch.patch_text, "patch_filename": patch.patch_filename,
-               "patch_url": patch.patch_url, "upstream_url": patch.upstream_url,
-               "contribution_id": patch.contribution_id, "status": patch.status,
-               "applied_upstream_version": patch.applied_upstream_version,
-               "owner_id": patch.owner_id}
+    current = patches.input_of(patch)
     if "patch" in data:
         data["patch_text"] = data.pop("patch")
     with unit_of_work():
-        return patches.update(api_user(), patch, patches.PatchInput(**{**current, **data}))
+        return patches.update(api_user(), patch, replace(current, **data))
 
 
 @blp.post("/patches/<int:patch_id>/confirm")

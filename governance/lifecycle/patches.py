@@ -47,6 +47,17 @@ class PatchInput:
     owner_id: int | None = None
 
 
+def input_of(patch: LocalPatch) -> PatchInput:
+    """The patch as it stands, as input: what a partial change starts from."""
+    return PatchInput(
+        component_id=patch.component_id, team_id=patch.team_id, kind=patch.kind,
+        title=patch.title, reason=patch.reason, patch_url=patch.patch_url,
+        patch_text=patch.patch_text, patch_filename=patch.patch_filename,
+        upstream_url=patch.upstream_url, contribution_id=patch.contribution_id,
+        status=patch.status, applied_upstream_version=patch.applied_upstream_version,
+        owner_id=patch.owner_id)
+
+
 def snapshot(patch: LocalPatch) -> dict:
     return {"project": patch.project, "component": patch.component.purl, "kind": patch.kind,
             "title": patch.title, "team": patch.team.name, "status": patch.status,
